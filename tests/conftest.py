@@ -1,0 +1,79 @@
+"""Shared fixtures: real SQLite and real PostgreSQL + PostGIS databases.
+
+Every database test runs on both backends through the parametrized ``db_url`` fixture.
+Locally a PostGIS test skips when no server answers; with ``CI=true`` it fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+PG_URL_ENV = "TRAFIKTRYGG_TEST_PG_URL"
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/trafiktrygg_test"
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def missing_service(reason: str) -> None:
+    """Skip locally, fail in CI: a missing service must never hide a test in CI."""
+    if _in_ci():
+        pytest.fail(f"CI=true and a required service is missing: {reason}")
+    pytest.skip(reason)
+
+
+def _worker_suffix() -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return f"_{worker}" if worker else ""
+
+
+def create_postgis_database(base_url: str, suffix: str = "") -> str:
+    """Drop and create a fresh database with PostGIS; return its URL."""
+    url = make_url(base_url)
+    name = f"{url.database}{_worker_suffix()}{suffix}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    target = url.set(database=name)
+    eng = sa.create_engine(target)
+    try:
+        with eng.begin() as conn:
+            conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    finally:
+        eng.dispose()
+    return target.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgis_url() -> str:
+    """A fresh PostGIS database for this test session (per xdist worker)."""
+    base = os.environ.get(PG_URL_ENV, DEFAULT_PG_URL)
+    try:
+        return create_postgis_database(base)
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no service"
+        missing_service(f"PostgreSQL + PostGIS not reachable at {base}: {exc.__class__.__name__}: {exc}")
+        raise  # unreachable
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite file for this test session."""
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'trafiktrygg.sqlite'}"
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def db_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of an empty-but-migrated database, once per backend."""
+    name = request.param
+    url = request.getfixturevalue(f"{name}_url")
+    yield url

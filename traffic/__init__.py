@@ -1,0 +1,1 @@
+"""The Trafiktrygg domain: models, services, statistics, storage and demo data."""

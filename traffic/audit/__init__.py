@@ -1,0 +1,1 @@
+"""The append-only audit trail, written in the same transaction as each change."""

@@ -1,0 +1,1 @@
+"""Vehicle checks (kontrollerade fordon)."""

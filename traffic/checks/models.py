@@ -1,0 +1,71 @@
+"""Vehicle check: one vehicle stopped in an operation, with findings and outcomes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from traffic.storage.base import Base, MetricPointMixin, OwnedMixin, RecordMixin
+from traffic.storage.types import UTCDateTime
+
+FINDING = "finding"
+OUTCOME = "outcome"
+
+
+class CheckCode(Base):
+    """A finding or outcome code of a check: one row each, so statistics are plain SQL."""
+
+    __tablename__ = "check_codes"
+
+    check_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("vehicle_checks.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    code: Mapped[str] = mapped_column(String(48), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_check_codes_kind_code", "kind", "code"),)
+
+
+class VehicleCheck(RecordMixin, OwnedMixin, MetricPointMixin, Base):
+    """One checked vehicle. No plates or names: a repeat vehicle is a keyed pseudonym only."""
+
+    __tablename__ = "vehicle_checks"
+
+    operation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operations.id"), index=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    vehicle_type: Mapped[str] = mapped_column(String(16), index=True)
+    fine_amount_sek: Mapped[int | None] = mapped_column(Integer, default=None)
+    # A-traktor specifics (None = not examined).
+    limiter_tampered: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    lgf_sign_ok: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    rear_space_blocked: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    passengers: Mapped[int | None] = mapped_column(Integer, default=None)
+    measured_speed_kmh: Mapped[float | None] = mapped_column(Float, default=None)
+    speed_limit_kmh: Mapped[int | None] = mapped_column(Integer, default=None)
+    speed_method: Mapped[str | None] = mapped_column(String(32), default=None)
+    vehicle_pseudonym: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+
+    codes: Mapped[list[CheckCode]] = relationship(
+        cascade="all, delete-orphan", order_by=CheckCode.position, lazy="selectin"
+    )
+
+    @property
+    def findings(self) -> list[str]:
+        """Finding codes in the order given."""
+        return [c.code for c in self.codes if c.kind == FINDING]
+
+    @property
+    def outcomes(self) -> list[str]:
+        """Outcome codes in the order given."""
+        return [c.code for c in self.codes if c.kind == OUTCOME]
+
+    def set_codes(self, *, findings: list[str], outcomes: list[str]) -> None:
+        """Replace findings and outcomes (already validated)."""
+        self.codes = [
+            CheckCode(kind=FINDING, code=c, position=i) for i, c in enumerate(findings)
+        ] + [CheckCode(kind=OUTCOME, code=c, position=i) for i, c in enumerate(outcomes)]

@@ -1,0 +1,1 @@
+"""Commitments of the promise with indicators and half-year targets."""

@@ -1,0 +1,1 @@
+"""Incidents and concerns (händelser och synpunkter)."""

@@ -1,0 +1,1 @@
+"""Municipal traffic-safety measures (trafiksäkerhetsåtgärder)."""

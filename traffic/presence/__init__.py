@@ -1,0 +1,1 @@
+"""Presence sessions (närvaro) at resecentrum and other zones."""

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy base and mixins, engines and sessions, Alembic migrations."""

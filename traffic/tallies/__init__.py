@@ -1,0 +1,1 @@
+"""Tallies: counts per outcome for fast controls."""

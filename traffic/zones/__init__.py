@@ -1,0 +1,1 @@
+"""Zones: named polygons with presence targets."""
