@@ -64,6 +64,10 @@ class VehicleCheck(RecordMixin, OwnedMixin, MetricPointMixin, Base):
         """Outcome codes in the order given."""
         return [c.code for c in self.codes if c.kind == OUTCOME]
 
+    def audit_extra(self) -> dict[str, list[str]]:
+        """Codes belong in the audit snapshot although they live in a child table."""
+        return {"findings": self.findings, "outcomes": self.outcomes}
+
     def set_codes(self, *, findings: list[str], outcomes: list[str]) -> None:
         """Replace findings and outcomes (already validated)."""
         self.codes = [

@@ -26,7 +26,9 @@ class PresenceSession(RecordMixin, OwnedMixin, SpatialMixin, Base):
     officers: Mapped[int] = mapped_column(Integer, default=1)
     mode: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16))
-    zone_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("zones.id"), default=None, index=True)
+    zone_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("zones.id"), default=None, index=True
+    )
     start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     end_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # For GPS tracks: one ISO-8601 UTC timestamp per track vertex.

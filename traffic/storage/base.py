@@ -54,10 +54,12 @@ class OwnedMixin:
 
     @declared_attr
     def org_id(cls) -> Mapped[uuid.UUID]:  # noqa: N805
+        """The organisation that owns the record."""
         return mapped_column(ForeignKey("organisations.id"), index=True)
 
     @declared_attr
     def created_by(cls) -> Mapped[uuid.UUID | None]:  # noqa: N805
+        """The account that created the record."""
         return mapped_column(ForeignKey("users.id"), default=None)
 
 

@@ -15,7 +15,9 @@ def spatial_indexes(table: Table) -> list[Index]:
     if "geom" not in table.c:
         return out
     name = table.name
-    out.append(Index(f"ix_{name}_geom", table.c.geom, postgresql_using="gist").ddl_if(dialect="postgresql"))
+    out.append(
+        Index(f"ix_{name}_geom", table.c.geom, postgresql_using="gist").ddl_if(dialect="postgresql")
+    )
     bbox = [table.c[f"bbox_{k}"] for k in ("minx", "maxx", "miny", "maxy")]
     out.append(Index(f"ix_{name}_bbox", *bbox).ddl_if(dialect="sqlite"))
     if "sweref_e" in table.c:

@@ -39,6 +39,10 @@ class Tally(RecordMixin, OwnedMixin, Base):
         cascade="all, delete-orphan", lazy="selectin", order_by=TallyCount.outcome
     )
 
+    def audit_extra(self) -> dict[str, dict[str, int]]:
+        """Counts belong in the audit snapshot although they live in a child table."""
+        return {"counts": self.as_dict()}
+
     def as_dict(self) -> dict[str, int]:
         """Outcome code → count."""
         return {c.outcome: c.count for c in self.counts}

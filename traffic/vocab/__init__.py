@@ -91,7 +91,10 @@ def _simple(name: str, filename: str) -> Vocabulary:
 @cache
 def outcomes() -> Vocabulary:
     """Control outcomes (utfall), from control_outcome_vocabulary.csv plus "utan anmärkning"."""
-    extra = [Term(r["code"], r["term_sv"], r["gloss_en"], r["kind"], r) for r in _rows("extra_outcomes.csv")]
+    extra = [
+        Term(r["code"], r["term_sv"], r["gloss_en"], r["kind"], r)
+        for r in _rows("extra_outcomes.csv")
+    ]
     sourced = [
         Term(r["code"], r["term_sv"], r["gloss_en"], r["kind"], r)
         for r in _rows("control_outcome_vocabulary.csv")
@@ -146,7 +149,9 @@ def all_vocabularies() -> dict[str, Vocabulary]:
     return {n: vocabulary(n) for n in names}
 
 
-def check_transition(vocab_name: str, current: str, requested: str, *, field: str = "status") -> str:
+def check_transition(
+    vocab_name: str, current: str, requested: str, *, field: str = "status"
+) -> str:
     """Allow ``current → requested`` only if the status vocabulary lists it as a next step."""
     vocab = vocabulary(vocab_name)
     vocab.check(requested, field=field)
