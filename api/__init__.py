@@ -1,0 +1,1 @@
+"""The FastAPI app (REST, GeoJSON, OGC API Features, HTML pages), settings, auth and the CLI."""

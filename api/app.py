@@ -1,0 +1,23 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.errors import add_exception_handlers
+from api.pages import router as pages_router
+from api.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for ``settings`` (the environment's when not given)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Trafiktrygg",
+        summary="Medborgarlöftets trafikdel: kontroller, närvaro, åtgärder och uppföljning.",
+        version="0.1.0",
+    )
+    app.state.settings = settings
+    add_exception_handlers(app)
+    app.include_router(pages_router)
+    return app

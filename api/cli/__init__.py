@@ -1,0 +1,1 @@
+"""The ``trafiktrygg`` command line (typer); help in Swedish with English alongside."""

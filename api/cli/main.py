@@ -1,0 +1,76 @@
+"""Entry point: ``trafiktrygg serve | demo | db upgrade | user add | import | export``."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from api.cli import demo_cmd, io_cmd
+from api.cli.common import fail, one_line_errors, settings
+from api.db import engine_for, transaction
+from traffic.orgs.service import add_user, ensure_organisations
+from traffic.storage.migrate import upgrade
+
+app = typer.Typer(
+    help="Trafiktrygg – uppföljning av medborgarlöftets trafikdel / follow-up of the "
+    "traffic part of a medborgarlöfte.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Databasen / the database.", no_args_is_help=True)
+user_app = typer.Typer(help="Användare / user accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+
+
+@db_app.command("upgrade")
+@one_line_errors
+def db_upgrade() -> None:
+    """Uppgradera databasen till senaste schemat / upgrade the database schema."""
+    url = settings().database_url
+    upgrade(engine_for(url))
+    with transaction(url) as session:
+        ensure_organisations(session)
+    typer.echo(f"Databasen är uppdaterad / database upgraded: {_safe(url)}")
+
+
+@user_app.command("add")
+@one_line_errors
+def user_add(
+    username: str = typer.Argument(..., help="Användarnamn / login name"),
+    role: str = typer.Option(..., help="officer | lead | planner | admin"),
+    org: str = typer.Option(..., help="Organisationskod / organisation code, e.g. polisen"),
+) -> None:
+    """Lägg till användare; lösenord läses från standard in / add a user, password on stdin."""
+    password = sys.stdin.readline().rstrip("\n")
+    if not password:
+        fail("password: nothing on standard input (echo 'secret' | trafiktrygg user add …)")
+    with transaction(settings().database_url) as session:
+        ensure_organisations(session)
+        user = add_user(session, username=username, role=role, org_code=org, password=password)
+    typer.echo(f"Användare skapad / user created: {user.username} ({user.role}, {org})")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Adress / bind address (default 127.0.0.1)"),
+    port: int = typer.Option(None, help="Port (default 8000)"),
+) -> None:
+    """Starta webbservern / start the web server."""
+    import uvicorn
+
+    from api.app import create_app
+
+    cfg = settings()
+    uvicorn.run(create_app(cfg), host=host or cfg.host, port=port or cfg.port)
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+demo_cmd.register(app)
+io_cmd.register(app)

@@ -1,0 +1,34 @@
+"""Settings from the environment (prefix ``TRAFIKTRYGG_``), built on demand, never at import."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-pseudonym-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Everything a deployment may set."""
+
+    model_config = SettingsConfigDict(env_prefix="TRAFIKTRYGG_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite:///{Path('data') / 'trafiktrygg.sqlite'}",
+        description="SQLAlchemy URL; default a SQLite file in ./data",
+    )
+    pseudonym_secret: str = Field(
+        default=DEV_SECRET, description="HMAC key for vehicle pseudonyms (keep it secret)"
+    )
+    language: str = Field(default="sv", pattern="^(sv|en)$")
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return Settings()
