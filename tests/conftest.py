@@ -77,3 +77,59 @@ def db_url(request: pytest.FixtureRequest) -> Iterator[str]:
     name = request.param
     url = request.getfixturevalue(f"{name}_url")
     yield url
+
+
+@pytest.fixture(scope="session")
+def migrated_urls(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Backends migrated once per test session, filled lazily by :func:`migrated_url`."""
+    return {}
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def migrated_url(request: pytest.FixtureRequest, migrated_urls: dict[str, str]) -> str:
+    """The URL of a database at the newest schema (shared by tests; use ``session`` to roll back)."""
+    from traffic.storage.migrate import upgrade
+
+    name = request.param
+    if name not in migrated_urls:
+        if name == "sqlite":
+            url = f"sqlite:///{request.getfixturevalue('tmp_path_factory').mktemp('mig') / 'm.sqlite'}"
+        else:
+            url = create_postgis_database(_pg_base(), suffix="_shared")
+        upgrade(url)
+        migrated_urls[name] = url
+    return migrated_urls[name]
+
+
+def _pg_base() -> str:
+    base = os.environ.get(PG_URL_ENV, DEFAULT_PG_URL)
+    try:
+        admin = sa.create_engine(make_url(base).set(database="postgres"))
+        with admin.connect():
+            pass
+        admin.dispose()
+    except Exception as exc:  # noqa: BLE001
+        missing_service(f"PostgreSQL + PostGIS not reachable at {base}: {exc}")
+    return base
+
+
+@pytest.fixture
+def session(migrated_url: str) -> Iterator[sa.orm.Session]:
+    """A session on a migrated database whose work is rolled back after the test."""
+    from sqlalchemy.orm import Session
+
+    from traffic.audit.hook import install_audit
+    from traffic.storage.db import make_engine
+
+    install_audit()
+    engine = make_engine(migrated_url)
+    conn = engine.connect()
+    trans = conn.begin()
+    sess = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield sess
+    finally:
+        sess.close()
+        trans.rollback()
+        conn.close()
+        engine.dispose()
