@@ -1,0 +1,47 @@
+"""The first app: health check, Swedish landing page with true counts, problem+json."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.db import transaction
+from api.settings import Settings
+from tests.builders import make_check, make_operation
+
+
+@pytest.fixture
+def client(migrated_url: str):  # noqa: ANN201
+    app = create_app(Settings(database_url=migrated_url))
+    with TestClient(app) as c:
+        yield c
+
+
+def test_healthz_reports_the_database(client, migrated_url):
+    res = client.get("/healthz")
+    assert res.status_code == 200
+    expected = "sqlite" if migrated_url.startswith("sqlite") else "postgresql"
+    assert res.json() == {"status": "ok", "database": expected}
+
+
+def test_landing_page_is_swedish_and_counts_records(client, migrated_url):
+    before = client.get("/").text
+    with transaction(migrated_url) as session:
+        op = make_operation(session)
+        make_check(session, op)
+        make_check(session, op)
+    res = client.get("/")
+    assert res.status_code == 200
+    assert 'lang="sv"' in res.text and "Kontrollerade fordon" in res.text
+    assert "/docs" in res.text
+    assert before != res.text  # counts moved with the data
+    english = client.get("/?lang=en").text
+    assert "Vehicles checked" in english
+
+
+def test_unknown_route_is_problem_json(client):
+    res = client.get("/finns-inte")
+    assert res.status_code == 404
+    assert res.headers["content-type"].startswith("application/problem+json")
+    assert res.json()["status"] == 404
