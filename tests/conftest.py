@@ -28,9 +28,36 @@ def missing_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+_RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID", f"{os.getpid():x}")[:8]
+_CREATED: list[str] = []
+
+
 def _worker_suffix() -> str:
+    # A name per run and per worker: concurrent test runs on one server never share a database.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    return f"_{worker}" if worker else ""
+    return f"_{_RUN_ID}" + (f"_{worker}" if worker else "")
+
+
+def drop_created_databases() -> None:
+    """Drop the PostGIS databases this process created."""
+    if not _CREATED:
+        return
+    admin = sa.create_engine(make_url(_CREATED[0]).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for url in _CREATED:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+        _CREATED.clear()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Leave no test databases behind."""
+    try:
+        drop_created_databases()
+    except Exception:  # noqa: BLE001 - cleanup must never fail the run
+        pass
 
 
 def create_postgis_database(base_url: str, suffix: str = "") -> str:
@@ -51,7 +78,9 @@ def create_postgis_database(base_url: str, suffix: str = "") -> str:
             conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
     finally:
         eng.dispose()
-    return target.render_as_string(hide_password=False)
+    rendered = target.render_as_string(hide_password=False)
+    _CREATED.append(rendered)
+    return rendered
 
 
 @pytest.fixture(scope="session")
