@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import add_exception_handlers
+from api.limits import BodySizeLimit
 from api.pages import router as pages_router
+from api.routes import all_routers
 from api.settings import Settings, get_settings
 
 
@@ -19,5 +21,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     add_exception_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(pages_router)
+    for router in all_routers():
+        app.include_router(router)
     return app

@@ -11,8 +11,14 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.auth.actor import NotAuthenticated
+from api.auth.lockout import TooManyAttempts
+from api.params import BadParameter
+from api.versions import PreconditionFailed
 from geo.errors import GeoError
 from traffic.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 
@@ -20,6 +26,9 @@ log = logging.getLogger("trafiktrygg.api")
 PROBLEM = "application/problem+json"
 
 STATUS_TABLE: list[tuple[type[Exception], int, str]] = [
+    (NotAuthenticated, 401, "Inloggning krävs / authentication required"),
+    (BadParameter, 400, "Felaktig parameter / bad parameter"),
+    (PreconditionFailed, 412, "Inaktuell version / precondition failed"),
     (NotFound, 404, "Hittades inte / not found"),
     (PermissionDenied, 403, "Ej behörig / forbidden"),
     (Conflict, 409, "Konflikt / conflict"),
@@ -29,19 +38,52 @@ STATUS_TABLE: list[tuple[type[Exception], int, str]] = [
 ]
 
 
+class FieldProblem(BaseModel):
+    """One field and what is wrong with it."""
+
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] | None = None
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
+    code: {"model": Problem, "content": {PROBLEM: {}}, "description": text}
+    for code, text in [
+        (400, "Bad parameter"),
+        (401, "Authentication required"),
+        (403, "Forbidden"),
+        (404, "Not found"),
+        (409, "Conflict"),
+        (412, "Precondition failed"),
+        (413, "Payload too large"),
+        (422, "Invalid input"),
+        (429, "Too many requests"),
+    ]
+}
+
+
 def problem(
-    status: int, title: str, detail: str, *, errors: list[dict] | None = None
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    errors: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     """A problem+json response."""
-    body: dict[str, object] = {
-        "type": "about:blank",
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
+    body: dict[str, object] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def _field_error(exc: DomainError | GeoError) -> list[dict] | None:
@@ -55,8 +97,24 @@ def add_exception_handlers(app: FastAPI) -> None:
     async def domain(_req: Request, exc: Exception) -> JSONResponse:
         for kind, status, title in STATUS_TABLE:
             if isinstance(exc, kind):
-                return problem(status, title, str(exc), errors=_field_error(exc))  # type: ignore[arg-type]
+                headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+                return problem(status, title, str(exc), errors=_field_error(exc), headers=headers)  # type: ignore[arg-type]
         return problem(400, "Felaktig begäran / bad request", str(exc))
+
+    async def locked(_req: Request, exc: TooManyAttempts) -> JSONResponse:
+        return problem(
+            429,
+            "För många försök / too many requests",
+            str(exc),
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+
+    async def stale(_req: Request, _exc: StaleDataError) -> JSONResponse:
+        return problem(
+            412,
+            "Inaktuell version / precondition failed",
+            "the record was changed by someone else meanwhile; reload and try again",
+        )
 
     async def invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
@@ -71,12 +129,12 @@ def add_exception_handlers(app: FastAPI) -> None:
 
     async def crash(_req: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return problem(
-            500, "Internt fel / internal error", "Something went wrong; it has been logged."
-        )
+        return problem(500, "Internt fel / internal error", "Something went wrong; it has been logged.")
 
     app.add_exception_handler(DomainError, domain)
     app.add_exception_handler(GeoError, domain)
     app.add_exception_handler(RequestValidationError, invalid)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, http)  # type: ignore[arg-type]
+    app.add_exception_handler(TooManyAttempts, locked)  # type: ignore[arg-type]
+    app.add_exception_handler(StaleDataError, stale)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, crash)

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
         default=DEV_SECRET, description="HMAC key for vehicle pseudonyms (keep it secret)"
     )
     language: str = Field(default="sv", pattern="^(sv|en)$")
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, description="largest accepted request body")
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -6,7 +6,8 @@ from traffic.commitments.models import Commitment, Indicator, IndicatorTarget, I
 from traffic.incidents.models import Incident
 from traffic.measures.models import SafetyMeasure
 from traffic.operations.models import Operation
-from traffic.orgs.models import Organisation, User
+from traffic.idempotency.models import IdempotencyRecord
+from traffic.orgs.models import AccessToken, LoginAttempt, Organisation, User
 from traffic.presence.models import PresenceSession
 from traffic.storage.base import Base
 from traffic.storage.indexes import install_spatial_indexes
@@ -16,6 +17,9 @@ from traffic.zones.models import Zone
 install_spatial_indexes(Base.metadata)
 
 __all__ = [
+    "AccessToken",
+    "IdempotencyRecord",
+    "LoginAttempt",
     "AuditEvent",
     "Base",
     "CheckCode",

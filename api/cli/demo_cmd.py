@@ -1,7 +1,96 @@
-"""``trafiktrygg demo``: being written (see the demo-data work)."""
+"""``trafiktrygg demo``: load the deterministic Mjölby demo data for 2024–2025."""
+
+from __future__ import annotations
+
+import time
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.cli.common import one_line_errors, progress, settings
+from api.db import engine_for, transaction
+from traffic.demo import DEMO_ACTOR, build_demo
+from traffic.demo.build import DEFAULT_SEED
+from traffic.storage.migrate import upgrade
+
+LABELS = {
+    "organisations": "organisationer / organisations",
+    "zones": "zoner / zones",
+    "operations": "insatser / operations",
+    "checks": "kontrollerade fordon / vehicle checks",
+    "tallies": "räkningar / tallies",
+    "presence": "närvaropass / presence sessions",
+    "measures": "trafiksäkerhetsåtgärder / safety measures",
+    "incidents": "händelser och synpunkter / incidents and concerns",
+    "commitments": "löften / commitments",
+    "indicator_values": "inmatade värden / hand-entered values",
+}
+
+
+@one_line_errors
+def demo(
+    seed: int = typer.Option(
+        DEFAULT_SEED, min=0, help="Slumpfrö: samma frö ger samma data / seed: same seed, same rows"
+    ),
+    reset: bool = typer.Option(
+        False,
+        "--reset",
+        help="Töm demotabellerna först; granskningsloggen behålls / "
+        "empty the demo tables first; the audit trail is kept",
+    ),
+    checks: int | None = typer.Option(
+        None,
+        min=0,
+        help="Antal fordonskontroller (standard 3000) / number of vehicle checks (default 3000)",
+    ),
+    incidents: int | None = typer.Option(
+        None,
+        min=0,
+        help="Antal händelser och synpunkter (standard 800) / number of incidents (default 800)",
+    ),
+) -> None:
+    """Ladda demodata för Mjölby 2024–2025 / load the Mjölby demo data for 2024–2025."""
+    cfg = settings()
+    url = cfg.database_url
+    upgrade(engine_for(url))
+    started = time.perf_counter()
+    with progress() as bar, transaction(url, actor=DEMO_ACTOR, purpose="demo data") as session:
+        tasks: dict[str, object] = {}
+
+        def report(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=max(total, 1))
+            bar.update(tasks[label], completed=done, total=max(total, 1))  # type: ignore[arg-type]
+
+        counts = build_demo(
+            session,
+            seed=seed,
+            checks=checks,
+            incidents=incidents,
+            reset=reset,
+            progress=report,
+            pseudonym_secret=cfg.pseudonym_secret,
+        )
+    _summary(counts, seed, time.perf_counter() - started)
+
+
+def _summary(counts: dict[str, int], seed: int, seconds: float) -> None:
+    table = Table(title=f"Demodata / demo data (seed {seed}, {seconds:.1f} s)")
+    table.add_column("Slag / kind")
+    table.add_column("Antal / count", justify="right")
+    for key, n in counts.items():
+        table.add_row(LABELS.get(key, key), str(n))
+    console = Console()
+    console.print(table)
+    console.print(
+        "Inga användare skapas / no users are created: "
+        "echo 'ett-långt-lösenord' | trafiktrygg user add NAMN --role lead --org polisen",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def register(app: typer.Typer) -> None:
     """Add the demo command."""
+    app.command("demo")(demo)

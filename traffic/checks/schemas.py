@@ -70,6 +70,6 @@ class CheckRead(Output):
     measured_speed_kmh: float | None
     speed_limit_kmh: int | None
     speed_method: str | None
-    vehicle_pseudonym: str | None
-    note: str | None
+    vehicle_pseudonym: str | None = Field(default=None, description="police insiders only")
+    note: str | None = Field(default=None, description="police insiders only")
     version: int

@@ -59,5 +59,6 @@ class OperationRead(Output):
     actual_start: datetime | None
     actual_end: datetime | None
     officer_count: int | None
-    note: str | None
+    officer_ids: list[str] | None = Field(default=None, description="police insiders only")
+    note: str | None = Field(default=None, description="police insiders only")
     version: int

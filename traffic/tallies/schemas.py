@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import Field
+from typing import Any
+
+from pydantic import Field, field_validator
 
 from traffic.schemas import ClientId, Count, Note, Output, Timestamp
 
@@ -30,5 +32,14 @@ class TallyRead(Output):
     counted_from: datetime
     counted_to: datetime
     vehicle_type: str | None
-    note: str | None
+    counts: dict[str, int]
+    note: str | None = Field(default=None, description="police insiders only")
     version: int
+
+    @field_validator("counts", mode="before")
+    @classmethod
+    def _as_dict(cls, value: Any) -> Any:
+        """The ORM keeps counts as child rows; the wire shows them as code → count."""
+        if isinstance(value, list):
+            return {c.outcome: c.count for c in value}
+        return value

@@ -1,0 +1,1 @@
+"""Accounts in the API: bearer tokens, session cookies, login with lock-out, permissions."""

@@ -1,0 +1,92 @@
+"""``Idempotency-Key`` for writes: a retry returns the original result, never a duplicate.
+
+The key's record is written in the same transaction as the write it guards, so a crash
+loses both or neither. Same key + same payload → the stored response; same key + other
+payload → 422; a concurrent duplicate (the first still running) → 409.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from traffic.actors import Actor
+from traffic.errors import Conflict, ValidationFailed
+from traffic.idempotency.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
+
+
+class KeyReused(ValidationFailed):
+    """The key was used before with a different payload."""
+
+
+class StillRunning(Conflict):
+    """A request with this key is still being processed."""
+
+
+def fingerprint(method: str, path: str, payload: Any) -> str:
+    """A stable hash of what the request asks for."""
+    text = json.dumps([method, path, payload], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def run_idempotent(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    payload: Any,
+    produce: Callable[[], tuple[int, Any]],
+) -> Response:
+    """Run ``produce`` (returning status and JSON body) at most once per key and caller."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        status, body = produce()
+        return JSONResponse(body, status_code=status)
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise ValidationFailed(f"1 to {MAX_KEY_LENGTH} characters", field=HEADER)
+    user_key = str(actor.user_id or actor.username)
+    digest = fingerprint(request.method, request.url.path, payload)
+    existing = session.scalar(
+        select(IdempotencyRecord).where(IdempotencyRecord.user_key == user_key, IdempotencyRecord.key == key)
+    )
+    if existing is not None:
+        return _replay(existing, digest)
+    record = IdempotencyRecord(
+        user_key=user_key, key=key, method=request.method, path=request.url.path, request_hash=digest
+    )
+    try:
+        with session.begin_nested():
+            session.add(record)
+    except IntegrityError as exc:
+        raise StillRunning(
+            "a request with this Idempotency-Key is being processed; retry shortly", field=HEADER
+        ) from exc
+    status, body = produce()
+    record.status_code = status
+    record.response_body = json.dumps(body).encode()
+    record.response_type = "application/json"
+    session.flush()
+    return JSONResponse(body, status_code=status)
+
+
+def _replay(record: IdempotencyRecord, digest: str) -> Response:
+    if record.request_hash != digest:
+        raise KeyReused("this Idempotency-Key was used with a different request", field=HEADER)
+    if record.status_code is None:
+        raise StillRunning("a request with this Idempotency-Key is being processed", field=HEADER)
+    return Response(
+        record.response_body or b"",
+        status_code=record.status_code,
+        media_type=record.response_type,
+        headers={"Idempotent-Replayed": "true"},
+    )

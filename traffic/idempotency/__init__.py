@@ -1,0 +1,1 @@
+"""Idempotency records: a retried field write returns the original result."""
