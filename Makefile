@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 demo: venv  ## upgrade the database, load the Mjölby demo data, serve on http://127.0.0.1:8000
 	$(BIN)/trafiktrygg db upgrade
-	$(BIN)/trafiktrygg demo
+	$(BIN)/trafiktrygg demo --if-empty
 	$(BIN)/trafiktrygg serve --host $(HOST) --port $(PORT)
 
 test: venv  ## ruff, import-linter and every test (SQLite and PostGIS)

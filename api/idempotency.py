@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
@@ -40,6 +41,15 @@ def fingerprint(method: str, path: str, payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class KeyedResult:
+    """What a keyed write answered: its status and JSON body, and whether it was a replay."""
+
+    status: int
+    body: Any
+    replayed: bool
+
+
 def run_idempotent(
     request: Request,
     session: Session,
@@ -52,41 +62,64 @@ def run_idempotent(
     if key is None:
         status, body = produce()
         return JSONResponse(body, status_code=status)
+    result = run_keyed(
+        session,
+        actor,
+        key=key,
+        method=request.method,
+        path=request.url.path,
+        payload=payload,
+        produce=produce,
+    )
+    headers = {"Idempotent-Replayed": "true"} if result.replayed else None
+    return JSONResponse(result.body, status_code=result.status, headers=headers)
+
+
+def run_keyed(
+    session: Session,
+    actor: Actor,
+    *,
+    key: str,
+    method: str,
+    path: str,
+    payload: Any,
+    produce: Callable[[], tuple[int, Any]],
+    field: str = HEADER,
+) -> KeyedResult:
+    """The key logic behind the header, for any caller (the bulk route keys each entry).
+
+    ``method`` and ``path`` are those of the single-record request, so a key sent first as a
+    header and then again in a bulk entry (or the other way round) answers with the original.
+    """
     if not key or len(key) > MAX_KEY_LENGTH:
-        raise ValidationFailed(f"1 to {MAX_KEY_LENGTH} characters", field=HEADER)
+        raise ValidationFailed(f"1 to {MAX_KEY_LENGTH} characters", field=field)
     user_key = str(actor.user_id or actor.username)
-    digest = fingerprint(request.method, request.url.path, payload)
+    digest = fingerprint(method, path, payload)
     existing = session.scalar(
         select(IdempotencyRecord).where(IdempotencyRecord.user_key == user_key, IdempotencyRecord.key == key)
     )
     if existing is not None:
-        return _replay(existing, digest)
-    record = IdempotencyRecord(
-        user_key=user_key, key=key, method=request.method, path=request.url.path, request_hash=digest
-    )
+        return _replay(existing, digest, field)
+    record = IdempotencyRecord(user_key=user_key, key=key, method=method, path=path, request_hash=digest)
     try:
         with session.begin_nested():
             session.add(record)
     except IntegrityError as exc:
         raise StillRunning(
-            "a request with this Idempotency-Key is being processed; retry shortly", field=HEADER
+            "a request with this Idempotency-Key is being processed; retry shortly", field=field
         ) from exc
     status, body = produce()
     record.status_code = status
     record.response_body = json.dumps(body).encode()
     record.response_type = "application/json"
     session.flush()
-    return JSONResponse(body, status_code=status)
+    return KeyedResult(status, body, replayed=False)
 
 
-def _replay(record: IdempotencyRecord, digest: str) -> Response:
+def _replay(record: IdempotencyRecord, digest: str, field: str) -> KeyedResult:
     if record.request_hash != digest:
-        raise KeyReused("this Idempotency-Key was used with a different request", field=HEADER)
+        raise KeyReused("this Idempotency-Key was used with a different request", field=field)
     if record.status_code is None:
-        raise StillRunning("a request with this Idempotency-Key is being processed", field=HEADER)
-    return Response(
-        record.response_body or b"",
-        status_code=record.status_code,
-        media_type=record.response_type,
-        headers={"Idempotent-Replayed": "true"},
-    )
+        raise StillRunning("a request with this Idempotency-Key is being processed", field=field)
+    body = json.loads(record.response_body) if record.response_body else None
+    return KeyedResult(record.status_code, body, replayed=True)

@@ -12,6 +12,7 @@ from api.cli.common import one_line_errors, progress, settings
 from api.db import engine_for, transaction
 from traffic.demo import DEMO_ACTOR, build_demo
 from traffic.demo.build import DEFAULT_SEED
+from traffic.stats import record_counts
 from traffic.storage.migrate import upgrade
 
 LABELS = {
@@ -49,11 +50,19 @@ def demo(
         min=0,
         help="Antal händelser och synpunkter (standard 800) / number of incidents (default 800)",
     ),
+    if_empty: bool = typer.Option(
+        False,
+        "--if-empty",
+        help="Gör inget om data redan finns / do nothing when the database already has data",
+    ),
 ) -> None:
     """Ladda demodata för Mjölby 2024–2025 / load the Mjölby demo data for 2024–2025."""
     cfg = settings()
     url = cfg.database_url
     upgrade(engine_for(url))
+    if if_empty and not reset and has_records(url):
+        typer.echo("Data finns redan; demodata laddas inte / data exists; demo data not loaded")
+        return
     started = time.perf_counter()
     with progress() as bar, transaction(url, actor=DEMO_ACTOR, purpose="demo data") as session:
         tasks: dict[str, object] = {}
@@ -73,6 +82,13 @@ def demo(
             pseudonym_secret=cfg.pseudonym_secret,
         )
     _summary(counts, seed, time.perf_counter() - started)
+
+
+def has_records(url: str) -> bool:
+    """True when any operation, check, measure or incident is stored."""
+    with transaction(url) as session:
+        counts = record_counts(session)
+    return any(counts[k] for k in ("operations", "checks", "measures", "incidents"))
 
 
 def _summary(counts: dict[str, int], seed: int, seconds: float) -> None:

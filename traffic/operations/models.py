@@ -26,5 +26,5 @@ class Operation(RecordMixin, OwnedMixin, SpatialMixin, Base):
     actual_end: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     officer_count: Mapped[int | None] = mapped_column(Integer, default=None)
     # User ids of the officers taking part (accounts, not names).
-    officer_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    officer_ids: Mapped[list[str]] = mapped_column(JSON(none_as_null=True), default=list)
     note: Mapped[str | None] = mapped_column(Text, default=None)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from traffic import vocab
 from traffic.errors import Conflict, NotFound, ValidationFailed
+from traffic.ids import stable_id
 from traffic.orgs.models import Organisation, User
 
 DEFAULT_ORGANISATIONS = (
@@ -26,7 +27,7 @@ def ensure_organisations(session: Session) -> dict[str, Organisation]:
     existing = {o.code: o for o in session.scalars(select(Organisation))}
     for code, name, kind in DEFAULT_ORGANISATIONS:
         if code not in existing:
-            existing[code] = Organisation(code=code, name=name, kind=kind)
+            existing[code] = Organisation(id=stable_id("organisation", code), code=code, name=name, kind=kind)
             session.add(existing[code])
     session.flush()
     return existing

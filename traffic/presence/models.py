@@ -32,5 +32,5 @@ class PresenceSession(RecordMixin, OwnedMixin, SpatialMixin, Base):
     start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     end_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # For GPS tracks: one ISO-8601 UTC timestamp per track vertex.
-    track_times: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    track_times: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True), default=None)
     note: Mapped[str | None] = mapped_column(Text, default=None)

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Take transaction control from the sqlite3 module (which starts transactions late and
+    # commits on SAVEPOINT release); SQLAlchemy then emits BEGIN itself (see _sqlite_begin).
+    dbapi_conn.isolation_level = None
     # WAL for concurrent readers, FULL sync so an acknowledged write survives power loss,
     # foreign keys on (SQLite's default is off), and a busy timeout for several workers.
     cur = dbapi_conn.cursor()
@@ -20,6 +23,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # SQLAlchemy's documented recipe for real SAVEPOINT and transaction semantics on SQLite.
+    conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -32,6 +40,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)

@@ -13,6 +13,7 @@ from traffic import vocab
 from traffic.actors import Actor
 from traffic.errors import Conflict, NotFound
 from traffic.geometry import POLYGON, clean_geometry
+from traffic.ids import stable_id
 from traffic.records import owner_org, refuse_existing
 from traffic.zones.models import Zone
 from traffic.zones.schemas import ZoneCreate
@@ -66,6 +67,7 @@ def ensure_default_zones(session: Session, *, org_id: uuid.UUID) -> list[Zone]:
         zone = session.scalar(select(Zone).where(Zone.code == code))
         if zone is None:
             zone = Zone(
+                id=stable_id("zone", code),
                 code=code,
                 name=name,
                 kind=kind,
