@@ -3,10 +3,10 @@
 from traffic.audit.models import AuditEvent
 from traffic.checks.models import CheckCode, VehicleCheck
 from traffic.commitments.models import Commitment, Indicator, IndicatorTarget, IndicatorValue
+from traffic.idempotency.models import IdempotencyRecord
 from traffic.incidents.models import Incident
 from traffic.measures.models import SafetyMeasure
 from traffic.operations.models import Operation
-from traffic.idempotency.models import IdempotencyRecord
 from traffic.orgs.models import AccessToken, LoginAttempt, Organisation, User
 from traffic.presence.models import PresenceSession
 from traffic.storage.base import Base

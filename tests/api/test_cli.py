@@ -23,8 +23,9 @@ def test_db_upgrade_then_user_add(cli_db):
     runner = CliRunner()
     res = runner.invoke(app, ["db", "upgrade"])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["user", "add", "anna", "--role", "officer", "--org", "polisen"],
-                        input="ett-langt-losenord\n")
+    res = runner.invoke(
+        app, ["user", "add", "anna", "--role", "officer", "--org", "polisen"], input="ett-langt-losenord\n"
+    )
     assert res.exit_code == 0, res.output
     with create_engine(cli_db).connect() as conn:
         row = conn.execute(text("SELECT username, role, password_hash FROM users")).one()

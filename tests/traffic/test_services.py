@@ -126,9 +126,7 @@ def test_operation_end_before_start_is_refused(session):
 def test_self_intersecting_polygon_is_refused(session):
     bowtie = {
         "type": "Polygon",
-        "coordinates": [
-            [[15.13, 58.32], [15.14, 58.33], [15.14, 58.32], [15.13, 58.33], [15.13, 58.32]]
-        ],
+        "coordinates": [[[15.13, 58.32], [15.14, 58.33], [15.14, 58.32], [15.13, 58.33], [15.13, 58.32]]],
     }
     with pytest.raises(GeoError, match="(?i)self-intersection"):
         make_measure(session, geometry=bowtie)
@@ -138,9 +136,7 @@ def test_measure_workflow_refuses_jump_and_keeps_row(session):
     measure = make_measure(session)
     planner = make_actor(session, role="planner", org="mjolby_kommun")
     with pytest.raises(InvalidTransition) as err:
-        update_measure(
-            session, actor=planner, measure_id=measure.id, data=MeasureUpdate(status="COMPLETED")
-        )
+        update_measure(session, actor=planner, measure_id=measure.id, data=MeasureUpdate(status="COMPLETED"))
     assert "PLANNED" in str(err.value) and err.value.field == "status"
     session.refresh(measure)
     assert measure.status == "PROPOSED"
@@ -154,34 +150,24 @@ def test_measure_workflow_refuses_jump_and_keeps_row(session):
         )
     assert measure.status == "COMPLETED" and measure.completed_on == date(2025, 6, 1)
     with pytest.raises(InvalidTransition):
-        update_measure(
-            session, actor=planner, measure_id=measure.id, data=MeasureUpdate(status="PROPOSED")
-        )
+        update_measure(session, actor=planner, measure_id=measure.id, data=MeasureUpdate(status="PROPOSED"))
 
 
 def test_operation_status_workflow(session):
     op = make_operation(session)
     actor = make_actor(session)
-    update_operation(
-        session, actor=actor, operation_id=op.id, data=OperationUpdate(status="ONGOING")
-    )
-    update_operation(
-        session, actor=actor, operation_id=op.id, data=OperationUpdate(status="COMPLETED")
-    )
+    update_operation(session, actor=actor, operation_id=op.id, data=OperationUpdate(status="ONGOING"))
+    update_operation(session, actor=actor, operation_id=op.id, data=OperationUpdate(status="COMPLETED"))
     assert op.actual_end is not None
     with pytest.raises(InvalidTransition):
-        update_operation(
-            session, actor=actor, operation_id=op.id, data=OperationUpdate(status="PLANNED")
-        )
+        update_operation(session, actor=actor, operation_id=op.id, data=OperationUpdate(status="PLANNED"))
 
 
 def test_stale_update_is_refused(session):
     op = make_operation(session)
     check = make_check(session, op)
     actor = make_actor(session)
-    update_check(
-        session, actor=actor, check_id=check.id, data=CheckUpdate(note="first"), expected_version=1
-    )
+    update_check(session, actor=actor, check_id=check.id, data=CheckUpdate(note="first"), expected_version=1)
     with pytest.raises(Conflict):
         update_check(
             session,
@@ -225,9 +211,7 @@ def test_tally_unknown_code_is_refused(session):
         create_tally(
             session,
             actor=make_actor(session),
-            data=TallyCreate(
-                operation_id=op.id, counted_from=start, counted_to=start, counts={"BOTEN": 1}
-            ),
+            data=TallyCreate(operation_id=op.id, counted_from=start, counted_to=start, counts={"BOTEN": 1}),
         )
     assert err.value.field == "counts.BOTEN"
 
@@ -236,9 +220,7 @@ def test_every_change_is_audited_in_the_same_transaction(session):
     op = make_operation(session)
     check = make_check(session, op)
     actor = make_actor(session)
-    update_check(
-        session, actor=actor, check_id=check.id, data=CheckUpdate(outcomes=["TILLSAGELSE"])
-    )
+    update_check(session, actor=actor, check_id=check.id, data=CheckUpdate(outcomes=["TILLSAGELSE"]))
     events = session.scalars(
         select(AuditEvent).where(AuditEvent.entity_id == str(check.id)).order_by(AuditEvent.id)
     ).all()

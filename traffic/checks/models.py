@@ -70,6 +70,6 @@ class VehicleCheck(RecordMixin, OwnedMixin, MetricPointMixin, Base):
 
     def set_codes(self, *, findings: list[str], outcomes: list[str]) -> None:
         """Replace findings and outcomes (already validated)."""
-        self.codes = [
-            CheckCode(kind=FINDING, code=c, position=i) for i, c in enumerate(findings)
-        ] + [CheckCode(kind=OUTCOME, code=c, position=i) for i, c in enumerate(outcomes)]
+        self.codes = [CheckCode(kind=FINDING, code=c, position=i) for i, c in enumerate(findings)] + [
+            CheckCode(kind=OUTCOME, code=c, position=i) for i, c in enumerate(outcomes)
+        ]

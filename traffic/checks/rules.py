@@ -17,9 +17,7 @@ def clean_codes(findings: list[Any], outcomes: list[Any]) -> tuple[list[str], li
     done = vocab.outcomes().check_all(outcomes, field="outcomes")
     if not done:
         if found:
-            raise ValidationFailed(
-                "a check with findings needs at least one outcome", field="outcomes"
-            )
+            raise ValidationFailed("a check with findings needs at least one outcome", field="outcomes")
         done = [vocab.NO_REMARK]
     if vocab.NO_REMARK in done and (len(done) > 1 or found):
         raise ValidationFailed(
@@ -36,13 +34,9 @@ def check_fields(values: dict[str, Any], outcomes: list[str]) -> None:
     if vehicle_type not in A_TRAKTOR_TYPES:
         for name in A_TRAKTOR_FIELDS:
             if values.get(name) is not None:
-                raise ValidationFailed(
-                    f"only for A-traktor or EPA checks, not {vehicle_type}", field=name
-                )
+                raise ValidationFailed(f"only for A-traktor or EPA checks, not {vehicle_type}", field=name)
     if values.get("fine_amount_sek") and "ORDNINGSBOT" not in outcomes:
-        raise ValidationFailed(
-            "a fine amount needs the outcome ORDNINGSBOT", field="fine_amount_sek"
-        )
+        raise ValidationFailed("a fine amount needs the outcome ORDNINGSBOT", field="fine_amount_sek")
     method = values.get("speed_method")
     if method is not None:
         vocab.vocabulary("speed_method").check(method, field="speed_method")

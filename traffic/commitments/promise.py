@@ -95,8 +95,7 @@ PROMISE = [
     (
         "narkotika_vardnadshavare",
         "NARCOTICS",
-        "Polisen och kommunen informerar vårdnadshavare till barn i högstadiet om risk- och "
-        "skyddsfaktorer.",
+        "Polisen och kommunen informerar vårdnadshavare till barn i högstadiet om risk- och skyddsfaktorer.",
         "Police and municipality inform guardians of secondary-school pupils about risk and "
         "protective factors.",
         [
