@@ -93,16 +93,17 @@ def export_cmd(
     out: Annotated[Path, typer.Option("--out", help="Utfil / output file")],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help=f"{' | '.join(EXPORT_FORMATS)} (default: from the --out suffix)"),
+        typer.Option(
+            "--format", help=f"{' | '.join(EXPORT_FORMATS)} (default: from the --out suffix)"
+        ),
     ] = None,
 ) -> None:
     """Exportera poster till fil / export records to a file (GeoJSON, GeoPackage or CSV)."""
     _check_choice("KIND", kind, KINDS)
-    fmt = fmt or EXPORT_SUFFIXES.get(out.suffix.lower())
-    if fmt is None:
-        fail(
-            f"--format: not given and not clear from {out.name!r}; valid values: {', '.join(EXPORT_FORMATS)}"
-        )
+    fmt = fmt or EXPORT_SUFFIXES.get(out.suffix.lower(), "")
+    if not fmt:
+        valid = ", ".join(EXPORT_FORMATS)
+        fail(f"--format: not given and not clear from {out.name!r}; valid values: {valid}")
     _check_choice("--format", fmt, EXPORT_FORMATS)
     actor = dataclasses.replace(SYSTEM, username="cli-export")
     with transaction(settings().database_url, actor=actor, purpose="export") as session:
