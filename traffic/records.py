@@ -15,12 +15,12 @@ T = TypeVar("T")
 
 
 def get_record(
-    session: Session, model: type[T], record_id: uuid.UUID, *, deleted: bool = False
+    session: Session, model: type[T], record_id: uuid.UUID, *, deleted: bool = False, field: str | None = None
 ) -> T:
     """Return the record or raise :class:`NotFound` (soft-deleted ones count as missing)."""
     obj = session.get(model, record_id)
     if obj is None or (not deleted and getattr(obj, "deleted_at", None) is not None):
-        raise NotFound(f"{model.__tablename__} {record_id} not found")  # type: ignore[attr-defined]
+        raise NotFound(f"{model.__tablename__} {record_id} not found", field=field)  # type: ignore[attr-defined]
     return obj
 
 

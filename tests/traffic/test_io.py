@@ -446,7 +446,7 @@ BAD_ROWS = {
     "unknown operation": (
         "checks", [*CHECK_COLUMNS, "lon", "lat"],
         [str(uuid.UUID(int=7)), "2025-05-16 21:30", "CAR", 15.132, 58.323],
-        None, "not found",
+        "operation_id", "not found",
     ),
 }
 # fmt: on

@@ -21,17 +21,28 @@ from traffic.records import check_version, get_record, refuse_existing
 
 
 def create_check(
-    session: Session, *, actor: Actor, data: CheckCreate, pseudonym_secret: str | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    data: CheckCreate,
+    pseudonym_secret: str | None = None,
+    keyed_pseudonym: str | None = None,
 ) -> VehicleCheck:
-    """Log one checked vehicle in an operation (which starts if it was only planned)."""
+    """Log one checked vehicle in an operation (which starts if it was only planned).
+
+    ``keyed_pseudonym`` carries an already keyed pseudonym from a trusted import; a plate in
+    ``data.plate`` is keyed here. Giving both is refused.
+    """
     refuse_existing(session, VehicleCheck, data.id)
-    op = get_record(session, Operation, data.operation_id)
+    op = get_record(session, Operation, data.operation_id, field="operation_id")
     if op.status == "CANCELLED":
         raise ValidationFailed("the operation is cancelled", field="operation_id")
     findings, outcomes = clean_codes(data.findings, data.outcomes)
     values = data.model_dump(exclude={"id", "plate", "findings", "outcomes", "geometry"})
     check_fields(values, outcomes)
-    pseudonym = None
+    pseudonym = keyed_pseudonym
+    if data.plate and keyed_pseudonym:
+        raise ValidationFailed("give plate or vehicle_pseudonym, not both", field="plate")
     if data.plate:
         if not pseudonym_secret:
             raise ValidationFailed("no pseudonym secret is configured", field="plate")

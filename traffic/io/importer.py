@@ -122,11 +122,10 @@ def _create(
     session: Session, spec: KindSpec, actor: Actor, model: BaseModel, pseudonym: Any, secret: Any
 ) -> None:
     with session.begin_nested():
-        record = spec.create(session, actor, model, secret)
-        if pseudonym is not None:
-            # CheckCreate has no pseudonym input: keep the exported one on the new check.
-            record.vehicle_pseudonym = pseudonym
-            session.flush()
+        if pseudonym is not None:  # only checks carry an exported (already keyed) pseudonym
+            spec.create(session, actor, model, secret, pseudonym)
+        else:
+            spec.create(session, actor, model, secret)
 
 
 def _run(

@@ -79,8 +79,8 @@ def _zone(session: Session, actor: Actor, data: Any, _secret: str | None) -> Any
     return create_zone(session, actor=actor, data=data)
 
 
-def _check(session: Session, actor: Actor, data: Any, secret: str | None) -> Any:
-    return create_check(session, actor=actor, data=data, pseudonym_secret=secret)
+def _check(session: Session, actor: Actor, data: Any, secret: str | None, pseudonym: Any = None) -> Any:
+    return create_check(session, actor=actor, data=data, pseudonym_secret=secret, keyed_pseudonym=pseudonym)
 
 
 SPECS: dict[str, KindSpec] = {
