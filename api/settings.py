@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     )
     language: str = Field(default="sv", pattern="^(sv|en)$")
     max_body_bytes: int = Field(default=2 * 1024 * 1024, description="largest accepted request body")
+    public_delay_days: int = Field(
+        default=7, ge=0, description="the public sees enforcement figures only for records older than this"
+    )
+    min_cell_size: int = Field(
+        default=5, ge=1, description="public statistics suppress any group with fewer records than this"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

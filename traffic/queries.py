@@ -191,7 +191,8 @@ def _order(kind: str, sort: str | None) -> list[Any]:
     return [col.desc().nulls_last() if key.startswith("-") else col.asc().nulls_last(), s.model.id]
 
 
-def _matching_ids(session: Session, kind: str, actor: Actor, flt: RecordFilter, sort: str | None) -> Select:
+def matching_ids(session: Session, kind: str, actor: Actor, flt: RecordFilter, sort: str | None) -> Select:
+    """The ids ``actor`` may see that match ``flt`` (spatially exact on PostGIS, prefiltered on SQLite)."""
     s = spec(kind)
     stmt = select(s.model.id).where(*_conditions(kind, actor, flt)).order_by(*_order(kind, sort))
     filters = flt.spatial()
@@ -219,7 +220,7 @@ def list_records(
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     s = spec(kind)
-    stmt = _matching_ids(session, kind, actor, flt, sort)
+    stmt = matching_ids(session, kind, actor, flt, sort)
     filters = flt.spatial()
     dialect = session.get_bind().dialect.name
     if filters and any(f.needs_refine(dialect) for f in filters):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from traffic.schemas import ClientId, GeoJSONGeometry, Note, Output, Timestamp
+from traffic.schemas import ClientId, GeoJSONGeometry, Input, Note, Output, Timestamp
 
 
 class IncidentCreate(ClientId):
@@ -18,6 +18,17 @@ class IncidentCreate(ClientId):
     severity: str | None = None
     description: Note | None = None
     org_id: uuid.UUID | None = None
+
+
+class IncidentUpdate(Input):
+    """Corrections to an incident; only the fields sent are changed."""
+
+    kind: str | None = None
+    occurred_at: Timestamp | None = None
+    geometry: GeoJSONGeometry | None = None
+    source: str | None = None
+    severity: str | None = None
+    description: Note | None = None
 
 
 class IncidentRead(Output):

@@ -8,10 +8,12 @@ from sqlalchemy.orm import Session
 
 from traffic import vocab
 from traffic.actors import Actor
+from traffic.audit.hook import remember_before
+from traffic.errors import ValidationFailed
 from traffic.geometry import POINT, clean_geometry
 from traffic.incidents.models import Incident
-from traffic.incidents.schemas import IncidentCreate
-from traffic.records import owner_org, refuse_existing
+from traffic.incidents.schemas import IncidentCreate, IncidentUpdate
+from traffic.records import get_record, owner_org, refuse_existing
 
 
 def create_incident(session: Session, *, actor: Actor, data: IncidentCreate) -> Incident:
@@ -33,5 +35,27 @@ def create_incident(session: Session, *, actor: Actor, data: IncidentCreate) -> 
         geom=clean_geometry(data.geometry, field="geometry", allowed=POINT),
     )
     session.add(incident)
+    session.flush()
+    return incident
+
+
+def update_incident(
+    session: Session, *, actor: Actor, incident_id: uuid.UUID, data: IncidentUpdate
+) -> Incident:
+    """Correct the fields sent; codes are checked as on create, kind, time, place and source stay set."""
+    incident = get_record(session, Incident, incident_id)
+    remember_before(session, incident)
+    changes = data.model_dump(exclude_unset=True)
+    for name in ("kind", "occurred_at", "geometry", "source"):
+        if name in changes and changes[name] is None:
+            raise ValidationFailed("cannot be removed", field=name)
+    checks = {"kind": "incident_kind", "source": "incident_source", "severity": "severity"}
+    for name, vocabulary in checks.items():
+        if changes.get(name) is not None:
+            vocab.vocabulary(vocabulary).check(changes[name], field=name)
+    if "geometry" in changes:
+        incident.geom = clean_geometry(changes.pop("geometry"), field="geometry", allowed=POINT)
+    for name, value in changes.items():
+        setattr(incident, name, value)
     session.flush()
     return incident
