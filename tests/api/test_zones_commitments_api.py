@@ -83,7 +83,8 @@ def test_commitments_carry_indicators_targets_and_values(api):
 def test_lead_enters_a_hand_counted_value_and_it_is_audited(api):
     with transaction(api.url) as session:
         ensure_promise(session)
-    url = "/api/v1/commitments/indicators/fraud_meetings/values/2024H2"
+    # An indicator and period no other test writes to (tests share one database per worker).
+    url = "/api/v1/commitments/indicators/guardian_information/values/2024H1"
     body = {"value": 3, "note": "Träffar på Träffpunkt Mjölby"}
     assert api.public.put(url, json=body).status_code == 401
     assert api.as_role("planner").put(url, json=body).status_code == 403
@@ -91,10 +92,10 @@ def test_lead_enters_a_hand_counted_value_and_it_is_audited(api):
     lead = api.as_role("lead")
     res = lead.put(url, json=body)
     assert res.status_code == 200, res.text
-    assert res.json()["value"] == 3 and res.json()["period"] == "2024H2"
+    assert res.json()["value"] == 3 and res.json()["period"] == "2024H1"
     assert lead.put(url, json={"value": 4}).json()["value"] == 4  # a correction, not a second row
-    values = api.public.get("/api/v1/commitments/bedrageri_traffar").json()["indicators"][0]["values"]
-    assert [(v["period"], v["value"]) for v in values if v["period"] == "2024H2"] == [("2024H2", 4.0)]
+    values = api.public.get("/api/v1/commitments/narkotika_vardnadshavare").json()["indicators"][0]["values"]
+    assert [(v["period"], v["value"]) for v in values if v["period"] == "2024H1"] == [("2024H1", 4.0)]
     me = lead.get("/api/v1/auth/me").json()["username"]
     with transaction(api.url) as session:
         events = session.scalars(

@@ -81,9 +81,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             continue
         before = remembered.pop(id(obj), None) or snapshot(obj, previous=True)
         after = snapshot(obj)
-        action = (
-            "delete" if before.get("deleted_at") is None and after.get("deleted_at") else "update"
-        )
+        action = "delete" if before.get("deleted_at") is None and after.get("deleted_at") else "update"
         events.append(_event(session, action, obj, before, after))
     for obj in list(session.deleted):
         if audited(obj):
@@ -99,18 +97,29 @@ def install_audit() -> None:
         _INSTALLED = True
 
 
+PENDING_READS = "pending_reads"
+
+
 def log_read(session: Session, entity: str, ids: list[str], *, purpose: str | None = None) -> None:
-    """Record that detailed police records were read (Brottsdatalagen asks for read logs)."""
+    """Record that detailed police records were read (Brottsdatalagen asks for read logs).
+
+    When the session's owner set ``session.info["pending_reads"]`` to a list, the event is
+    queued there for the owner to write in its own transaction (a read-only request on SQLite
+    must not turn its read snapshot into a write); otherwise it joins this transaction.
+    """
     actor = actor_of(session)
-    session.add(
-        AuditEvent(
-            user_id=str(actor.user_id) if actor.user_id else None,
-            username=actor.username,
-            role=actor.role,
-            action="read",
-            entity=entity,
-            entity_id=ids[0] if len(ids) == 1 else None,
-            after={"ids": ids} if len(ids) != 1 else None,
-            purpose=purpose or session.info.get("purpose"),
-        )
+    event = AuditEvent(
+        user_id=str(actor.user_id) if actor.user_id else None,
+        username=actor.username,
+        role=actor.role,
+        action="read",
+        entity=entity,
+        entity_id=ids[0] if len(ids) == 1 else None,
+        after={"ids": ids} if len(ids) != 1 else None,
+        purpose=purpose or session.info.get("purpose"),
     )
+    pending = session.info.get(PENDING_READS)
+    if pending is not None:
+        pending.append(event)
+    else:
+        session.add(event)

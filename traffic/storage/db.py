@@ -25,9 +25,20 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+SQLITE_BEGIN_MODES = {"": "BEGIN", "IMMEDIATE": "BEGIN IMMEDIATE"}
+
+
 def _sqlite_begin(conn: Any) -> None:
     # SQLAlchemy's documented recipe for real SAVEPOINT and transaction semantics on SQLite.
-    conn.exec_driver_sql("BEGIN")
+    # A writer begins IMMEDIATE: it waits (busy_timeout) for the write lock up front instead of
+    # failing with SQLITE_BUSY_SNAPSHOT when it reads first and another writer commits meanwhile.
+    mode = conn.get_execution_options().get("sqlite_begin", "")
+    conn.exec_driver_sql(SQLITE_BEGIN_MODES[mode])
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, but its transactions take SQLite's write lock at BEGIN (no-op elsewhere)."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
