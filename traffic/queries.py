@@ -23,6 +23,7 @@ from traffic.incidents.models import Incident
 from traffic.measures.models import SafetyMeasure
 from traffic.operations.models import Operation
 from traffic.presence.models import PresenceSession
+from traffic.storage.base import MetricPointMixin
 from traffic.tallies.models import Tally
 from traffic.visibility import CONDITIONS, Actor
 from traffic.zones.models import Zone
@@ -221,16 +222,23 @@ def list_records(
     offset = max(0, offset)
     s = spec(kind)
     stmt = matching_ids(session, kind, actor, flt, sort)
-    filters = flt.spatial()
     dialect = session.get_bind().dialect.name
-    if filters and any(f.needs_refine(dialect) for f in filters):
+    refine = [f for f in flt.spatial() if _needs_refine(f, s.model, dialect)]
+    if refine:
         rows = session.execute(stmt.add_columns(s.model.geom)).all()
-        ids = [r[0] for r in rows if r[1] is not None and all(f.refine(r[1]) for f in filters)]
+        ids = [r[0] for r in rows if r[1] is not None and all(f.refine(r[1]) for f in refine)]
         total, page_ids = len(ids), ids[offset : offset + limit]
     else:
         total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
         page_ids = list(session.scalars(stmt.limit(limit).offset(offset)))
     return Page(_load(session, s.model, page_ids), total, offset, limit)
+
+
+def _needs_refine(f: SpatialFilter, model: Any, dialect: str) -> bool:
+    # A point's bounding box is the point: the SQL bbox test (inclusive) is already exact.
+    if isinstance(f, BBoxFilter) and issubclass(model, MetricPointMixin):
+        return False
+    return f.needs_refine(dialect)
 
 
 def count_records(session: Session, kind: str, actor: Actor, flt: RecordFilter) -> int:

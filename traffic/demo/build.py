@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session
 
 import traffic.models as m
@@ -189,6 +189,9 @@ def _build(
     report("löften / commitments", 1, 1)
     _audit(session, seed=seed, counts=counts, deleted=deleted)
     session.flush()
+    # Fresh planner statistics after a bulk load (autovacuum may be off or late); without them
+    # PostgreSQL picks nested-loop plans that are 5–10× slower on the first map and list pages.
+    session.execute(text("ANALYZE"))
     return counts
 
 
