@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Map assets (Leaflet, plugins, fonts) from npm, copied into the package: needs Node.js + npm.
+ASSETS := maps/static/vendor/MANIFEST.json
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_WORKERS ?= 2
@@ -15,7 +17,7 @@ PYTEST_WORKERS ?= 2
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-venv: $(STAMP)  ## create .venv and install the project with its dev tools
+venv: $(STAMP) $(ASSETS)  ## create .venv, install the project with its dev tools and the map assets
 
 # A failed `venv` (Debian without python3-venv) leaves a python but no pip: remove it.
 $(BIN)/python:
@@ -28,6 +30,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# npm ci --ignore-scripts with the committed lock file, then copy exactly the needed files.
+$(ASSETS): package.json package-lock.json maps/assets/__init__.py maps/assets/sync.py | $(STAMP)
+	$(BIN)/python -m maps.assets.sync
 
 demo: venv  ## upgrade the database, load the Mjölby demo data, serve on http://127.0.0.1:8000
 	$(BIN)/trafiktrygg db upgrade

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from api.errors import add_exception_handlers
 from api.limits import BodySizeLimit
+from api.mapsweb import router as maps_router
 from api.ogc import ogc_router
 from api.pages import router as pages_router
 from api.routes import all_routers
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_exception_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(pages_router)
+    app.include_router(maps_router)
     app.include_router(ogc_router)
     for router in all_routers():
         app.include_router(router)
