@@ -184,7 +184,9 @@ class DWithinFilter(SpatialFilter):
         minx, miny, maxx, maxy = self._metric.bounds
         r = self.metres
         # Every true match lies in this metric box; densify so its curved WGS84 image is kept.
-        rect = shapely.segmentize(shapely.box(minx - r, miny - r, maxx + r, maxy + r), DENSIFY_M)
+        # A point searched at 0 m is a zero-size box, which GEOS will not segmentize: pad it.
+        pad = max(r, 1e-3)
+        rect = shapely.segmentize(shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad), DENSIFY_M)
         wminx, wminy, wmaxx, wmaxy = bbox_of(to_wgs84(rect))
         m = ENVELOPE_MARGIN_DEG
         return wminx - m, wminy - m, wmaxx + m, wmaxy + m
