@@ -100,7 +100,7 @@ def _dist(station, lon: float, lat: float) -> float:
 
 
 @pytest.mark.parametrize("metres", [0.0, 0.5, 299.0, 301.0, 1000.0])
-def test_other_radii_without_period_and_deleted_checks(request, session, loaded, metres):
+def test_other_radii_without_period_and_deleted_checks(session, loaded, metres):
     station = station_point()
     gone = next(iter(loaded))
     session.execute(update(VehicleCheck).where(VehicleCheck.id == gone).values(deleted_at=PERIOD.start))

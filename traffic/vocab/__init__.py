@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from traffic.errors import InvalidTransition, UnknownCode
@@ -43,7 +43,7 @@ class Vocabulary:
     def __contains__(self, code: object) -> bool:
         return code in self.codes
 
-    @property
+    @cached_property
     def codes(self) -> frozenset[str]:
         """All valid codes."""
         return frozenset(t.code for t in self.terms)
