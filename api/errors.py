@@ -6,7 +6,9 @@ or internal message ever reaches a client.
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.auth.actor import NotAuthenticated
 from api.auth.lockout import TooManyAttempts
@@ -55,8 +58,11 @@ class Problem(BaseModel):
     errors: list[FieldProblem] | None = None
 
 
+# The schema sits under application/problem+json only (a "model" would put it under the route's
+# application/json, which no error is sent as); ``declare_problem_schema`` adds the component.
+PROBLEM_SCHEMA_REF = {"$ref": "#/components/schemas/Problem"}
 PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
-    code: {"model": Problem, "content": {PROBLEM: {}}, "description": text}
+    code: {"content": {PROBLEM: {"schema": PROBLEM_SCHEMA_REF}}, "description": text}
     for code, text in [
         (400, "Bad parameter"),
         (401, "Authentication required"),
@@ -91,8 +97,47 @@ def _field_error(exc: DomainError | GeoError) -> list[dict] | None:
     return [{"field": field, "message": exc.message}] if field else None
 
 
+def declare_problem_schema(app: FastAPI) -> None:
+    """Add ``Problem`` (and ``FieldProblem``) to the OpenAPI components PROBLEM_RESPONSES refer to."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            doc = build()
+            schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = doc.setdefault("components", {}).setdefault("schemas", {})
+            for name, definition in {**schema.pop("$defs", {}), "Problem": schema}.items():
+                components.setdefault(name, definition)
+            # FastAPI's own 422 shape is replaced by Problem on every route: drop it when unused.
+            used = json.dumps(doc.get("paths", {}))
+            for name in ("HTTPValidationError", "ValidationError"):
+                if f"#/components/schemas/{name}" not in used:
+                    components.pop(name, None)
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods some route answers at the request's path (for ``Allow`` on a 405)."""
+    routes = request.app.router.routes
+    out = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in routes):
+            out.append(method)
+    return out
+
+
 def add_exception_handlers(app: FastAPI) -> None:
-    """Install the handlers: domain table, request validation, HTTP errors, and a last resort."""
+    """Install the handlers (domain table, request validation, HTTP errors, a last resort).
+
+    Also declares the Problem schema in the OpenAPI document (see :func:`declare_problem_schema`).
+    """
+    declare_problem_schema(app)
 
     async def domain(_req: Request, exc: Exception) -> JSONResponse:
         for kind, status, title in STATUS_TABLE:
@@ -124,8 +169,12 @@ def add_exception_handlers(app: FastAPI) -> None:
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return problem(422, "Ogiltiga uppgifter / invalid input", detail, errors=errors)
 
-    async def http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), str(exc.detail))
+    async def http(req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # RFC 9110: Allow lists every method of the resource, not only the first route's.
+            headers["Allow"] = ", ".join(allowed_methods(req)) or headers.get("Allow", "")
+        return problem(exc.status_code, str(exc.detail), str(exc.detail), headers=headers or None)
 
     async def crash(_req: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)

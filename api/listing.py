@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
@@ -51,7 +51,7 @@ def list_query(
     limit: Annotated[int, Query(ge=1, description=f"page size; above {MAX_LIMIT} is capped")] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Annotated[str | None, Query(description="field, '-' prefix for descending")] = None,
-    f: Annotated[str | None, Query(description="json or geojson")] = None,
+    f: Annotated[Literal["json", "geojson"] | None, Query(description="json or geojson")] = None,
 ) -> ListQuery:
     """Parse and validate the shared list parameters."""
     interval = parse_datetime(datetime)
@@ -88,8 +88,6 @@ def list_query(
         finding=finding,
         outcome=outcome,
     )
-    if f not in (None, "json", "geojson"):
-        raise BadParameter("use f=json or f=geojson", field="f")
     wants_geojson = f == "geojson" or (f is None and GEOJSON in request.headers.get("accept", ""))
     return ListQuery(flt, min(limit, MAX_LIMIT), offset, sort, wants_geojson)
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import text
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
+from api.auth.actor import NotAuthenticated, current_actor
 from api.deps import SessionDep
-from traffic.stats import record_counts
+from api.permissions import Requires, allowed
+from traffic.actors import Actor
+from traffic.commitments.models import Commitment
+from traffic.queries import RecordFilter, count_records
+from traffic.visibility import PUBLIC
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -39,8 +46,36 @@ KIND_LABELS = {
 }
 
 
-@router.get("/healthz", tags=["drift"], summary="Hälsokontroll / health check")
-def healthz(session: SessionDep) -> JSONResponse:
+def visitor(request: Request, session: SessionDep) -> Actor:
+    """The signed-in actor; the public when the cookie is missing, expired or unknown.
+
+    A page shows the public's view rather than answering an old cookie with 401.
+    """
+    try:
+        return current_actor(request, session)
+    except NotAuthenticated:
+        session.info["actor"] = PUBLIC
+        return PUBLIC
+
+
+class PageRequires(Requires):
+    """:class:`Requires` for pages and the health check: a bad credential reads as the public."""
+
+    def __call__(self, actor: Annotated[Actor, Depends(visitor)]) -> Actor:
+        """Return the actor if allowed."""
+        return super().__call__(actor)
+
+
+Anyone = Annotated[Actor, Depends(PageRequires("public"))]
+
+
+@router.get(
+    "/healthz",
+    tags=["drift"],
+    summary="Hälsokontroll / health check",
+    responses={503: {"description": "the database does not answer"}},
+)
+def healthz(session: SessionDep, _: Anyone) -> JSONResponse:
     """Report whether the database answers."""
     try:
         session.execute(text("SELECT 1"))
@@ -50,9 +85,24 @@ def healthz(session: SessionDep) -> JSONResponse:
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def landing(request: Request, session: SessionDep, lang: str = "sv") -> HTMLResponse:
+def landing(request: Request, session: SessionDep, actor: Anyone, lang: str = "sv") -> HTMLResponse:
     """Swedish landing page with counts per record kind (``?lang=en`` for English)."""
     lang = "en" if lang == "en" else "sv"
-    counts = record_counts(session)
-    rows = [(KIND_LABELS[lang][k], counts[k]) for k in KIND_LABELS[lang]]
+    counts = visible_counts(session, actor)
+    rows = [(KIND_LABELS[lang][k], counts[k]) for k in KIND_LABELS[lang] if k in counts]
     return templates.TemplateResponse(request, "index.html", {"lang": lang, "rows": rows})
+
+
+def visible_counts(session: Session, actor: Actor) -> dict[str, int]:
+    """Records per kind the caller may read, counted as their lists count them.
+
+    A planned operation (or its checks) must not move a number anyone outside its police
+    organisation sees; kinds the caller's role may not list are left out.
+    """
+    out = {
+        kind: count_records(session, kind, actor, RecordFilter())
+        for kind in KIND_LABELS["sv"]
+        if kind != "commitments" and allowed(actor.role, f"{kind}:read")
+    }
+    out["commitments"] = session.scalar(select(func.count()).select_from(Commitment)) or 0
+    return out

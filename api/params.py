@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from traffic.errors import DomainError
-from traffic.timeutil import STOCKHOLM, parse_period
+from traffic.timeutil import STOCKHOLM, YEARS, parse_period
 
 _EPSILON = timedelta(microseconds=1)
 
@@ -49,6 +49,8 @@ def _instant(text: str, field: str) -> datetime:
         if "T" in value or " " in value:
             raise BadParameter(f"{text!r} needs a time zone offset (e.g. Z)", field=field)
         parsed = parsed.replace(tzinfo=STOCKHOLM)  # a bare date is a Stockholm calendar day
+    if parsed.year not in YEARS:  # also keeps the interval arithmetic below from overflowing
+        raise BadParameter(f"{text!r}: the year must be from {YEARS.start} to {YEARS.stop - 1}", field=field)
     return parsed
 
 

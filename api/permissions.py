@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "commitments:write": frozenset({"lead", "admin"}),
     "stats:read": EVERYONE,
     "audit:read": frozenset({"lead", "admin"}),
+    "reports:read": frozenset({"lead", "admin"}),
+    "reports:public": EVERYONE,
     "tokens:write": SIGNED_IN,
 }
 

@@ -114,20 +114,31 @@ def migrated_urls(request: pytest.FixtureRequest) -> dict[str, str]:
     return {}
 
 
+@pytest.fixture
+def db_namespace() -> str:
+    """Which shared database a directory's tests use; tests that commit get their own namespace."""
+    return "shared"
+
+
 @pytest.fixture(params=["sqlite", "postgis"])
-def migrated_url(request: pytest.FixtureRequest, migrated_urls: dict[str, str]) -> str:
-    """The URL of a database at the newest schema (shared by tests; use ``session`` to roll back)."""
+def migrated_url(request: pytest.FixtureRequest, migrated_urls: dict[str, str], db_namespace: str) -> str:
+    """The URL of a database at the newest schema (shared by tests; use ``session`` to roll back).
+
+    Tests that commit (the API tests) use another namespace, so the rolled-back ``session``
+    tests always start from a database that holds nothing but reference rows.
+    """
     from traffic.storage.migrate import upgrade
 
-    name = request.param
-    if name not in migrated_urls:
-        if name == "sqlite":
-            url = f"sqlite:///{request.getfixturevalue('tmp_path_factory').mktemp('mig') / 'm.sqlite'}"
+    key = f"{request.param}-{db_namespace}"
+    if key not in migrated_urls:
+        if request.param == "sqlite":
+            folder = request.getfixturevalue("tmp_path_factory").mktemp(f"mig-{db_namespace}")
+            url = f"sqlite:///{folder / 'm.sqlite'}"
         else:
-            url = create_postgis_database(_pg_base(), suffix="_shared")
+            url = create_postgis_database(_pg_base(), suffix=f"_{db_namespace}")
         upgrade(url)
-        migrated_urls[name] = url
-    return migrated_urls[name]
+        migrated_urls[key] = url
+    return migrated_urls[key]
 
 
 def _pg_base() -> str:

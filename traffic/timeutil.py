@@ -11,6 +11,9 @@ from traffic.errors import ValidationFailed
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 _HALF_YEAR = re.compile(r"^(\d{4})H([12])$")
+# Periods lie in these years; outside them a year is a typing error (and year 0 or 9999's end
+# cannot be a Python datetime at all, which would otherwise surface as a server error).
+YEARS = range(1900, 3000)
 
 
 def to_utc(value: datetime, *, field: str = "time") -> datetime:
@@ -56,7 +59,15 @@ def _parse_half(label: str) -> tuple[int, int]:
     m = _HALF_YEAR.match(label)
     if not m:
         raise ValidationFailed(f"{label!r} is not a half-year like 2025H1", field="period")
-    return int(m.group(1)), int(m.group(2))
+    return _year(int(m.group(1)), label), int(m.group(2))
+
+
+def _year(year: int, text: str) -> int:
+    if year not in YEARS:
+        raise ValidationFailed(
+            f"{text!r}: the year must be from {YEARS.start} to {YEARS.stop - 1}", field="period"
+        )
+    return year
 
 
 def _midnight(d: date) -> datetime:
@@ -76,7 +87,7 @@ def parse_period(text: str) -> Period:
     if _HALF_YEAR.match(text):
         return half_year(*_parse_half(text))
     if re.fullmatch(r"\d{4}", text):
-        y = int(text)
+        y = _year(int(text), text)
         return Period(text, _midnight(date(y, 1, 1)), _midnight(date(y + 1, 1, 1)))
     if ".." in text:
         a, b = text.split("..", 1)
@@ -84,6 +95,7 @@ def parse_period(text: str) -> Period:
             start, end = date.fromisoformat(a), date.fromisoformat(b)
         except ValueError as exc:
             raise ValidationFailed(f"{text!r}: {exc}", field="period") from exc
+        _year(start.year, text), _year(end.year, text)
         if end < start:
             raise ValidationFailed(f"end {end} is before start {start}", field="period")
         return Period(text, _midnight(start), _midnight(end + timedelta(days=1)))

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import err_console, fail, one_line_errors, progress, settings
+from api.cli.report_cmd import import_presence
 from api.db import transaction
 from traffic.actors import SYSTEM
 from traffic.io import EXPORT_FORMATS, IMPORT_FORMATS, KINDS, SPECS, export, import_rows, read_file
@@ -21,7 +22,7 @@ COLUMNS_HELP = "Kolumner per typ / columns per kind: traffic/io/COLUMNS.md"
 PROGRESS_FROM = 1000  # rows; smaller files are done before a bar would help
 EXPORT_SUFFIXES = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
 
-Kind = Annotated[str, typer.Argument(help=f"Posttyp / record kind: {' | '.join(KINDS)}")]
+Kind = Annotated[str, typer.Argument(help=f"Posttyp / record kind: {' | '.join(KINDS)} | presence (GPX)")]
 
 
 def _check_choice(option: str, value: str, valid: tuple[str, ...]) -> None:
@@ -66,6 +67,8 @@ def import_cmd(
     ] = None,
 ) -> None:
     """Importera poster från fil, allt eller inget / import records from a file, all or nothing."""
+    if kind == "presence":  # GPX tracks: api/cli/report_cmd.py (options: trafiktrygg import-gpx)
+        return import_presence(file, org)
     _check_choice("KIND", kind, KINDS)
     _check_choice("--format", fmt, IMPORT_FORMATS)
     rows = read_file(file, kind, fmt)

@@ -17,6 +17,7 @@ from api.deps import SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.params import parse_datetime
 from api.permissions import Requires
+from api.responses import Link
 from traffic.actors import Actor
 from traffic.audit.hook import log_read
 from traffic.audit.service import EXPORT_ROWS, MAX_PAGE, AuditFilter, events_csv, list_events
@@ -40,14 +41,6 @@ class AuditEventOut(BaseModel):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     purpose: str | None
-
-
-class Link(BaseModel):
-    """A link to this page or the next."""
-
-    href: str
-    rel: str
-    type: str
 
 
 class AuditPageOut(BaseModel):

@@ -19,7 +19,7 @@ from api.permissions import Requires
 from traffic.actors import Actor
 from traffic.orgs.models import User
 from traffic.orgs.service import verify_password
-from traffic.schemas import Input
+from traffic.schemas import Input, Integer
 
 router = APIRouter(prefix="/api/v1/auth", tags=["konto / account"], responses=PROBLEM_RESPONSES)
 
@@ -45,7 +45,7 @@ class ApiTokenIn(Input):
     """An integration token's name and lifetime."""
 
     name: str = Field(min_length=1, max_length=100)
-    days: int = Field(default=90, ge=1, le=366, strict=True)
+    days: Integer = Field(default=90, ge=1, le=366)
 
 
 @router.post("/login", response_model=TokenOut, summary="Logga in / log in")

@@ -14,6 +14,7 @@ from api.errors import PROBLEM_RESPONSES
 from api.idempotency import run_idempotent
 from api.listing import ListQueryDep
 from api.permissions import Requires
+from api.responses import list_responses, page_model, record_model
 from api.routes.common import delete_one, editable, list_kind, read_one, record_response
 from api.serialize import as_json
 from traffic.actors import Actor
@@ -50,13 +51,23 @@ def new_check(session: Session, actor: Actor, data: CheckCreate, pseudonym_secre
     return as_json(KIND, check, actor)
 
 
-@router.get("", summary="Lista kontroller / list vehicle checks")
+@router.get(
+    "",
+    summary="Lista kontroller / list vehicle checks",
+    response_model=page_model(KIND),
+    responses=list_responses(),
+)
 def list_checks(request: Request, session: SessionDep, actor: Reader, q: ListQueryDep) -> JSONResponse:
     """Checks the caller may see (finding, outcome, vehicle_type, operation_id, bbox, time, zone)."""
     return list_kind(request, session, KIND, actor, q)
 
 
-@router.post("", status_code=201, summary="Registrera kontroll / log a vehicle check")
+@router.post(
+    "",
+    status_code=201,
+    summary="Registrera kontroll / log a vehicle check",
+    response_model=record_model(KIND),
+)
 def create(
     request: Request, session: SessionDep, settings: SettingsDep, actor: Writer, data: CheckCreate
 ) -> Response:
@@ -68,13 +79,15 @@ def create(
     return run_idempotent(request, session, actor, data.model_dump(mode="json"), produce)
 
 
-@router.get("/{check_id}", summary="Hämta kontroll / get a vehicle check")
+@router.get("/{check_id}", summary="Hämta kontroll / get a vehicle check", response_model=record_model(KIND))
 def read(session: SessionDep, actor: Reader, check_id: uuid.UUID) -> JSONResponse:
     """One check (404 if it does not exist or the caller may not know of it); the read is logged."""
     return read_one(session, KIND, actor, check_id)
 
 
-@router.patch("/{check_id}", summary="Rätta kontroll / correct a vehicle check")
+@router.patch(
+    "/{check_id}", summary="Rätta kontroll / correct a vehicle check", response_model=record_model(KIND)
+)
 def update(
     request: Request, session: SessionDep, actor: Writer, check_id: uuid.UUID, data: CheckUpdate
 ) -> JSONResponse:

@@ -13,6 +13,7 @@ from api.errors import PROBLEM_RESPONSES
 from api.idempotency import run_idempotent
 from api.listing import ListQueryDep
 from api.permissions import Requires
+from api.responses import list_responses, page_model, record_model
 from api.routes.common import delete_one, editable, list_kind, read_one, record_response
 from api.serialize import as_json
 from traffic.actors import Actor
@@ -25,13 +26,20 @@ Reader = Annotated[Actor, Depends(Requires("incidents:read"))]
 Writer = Annotated[Actor, Depends(Requires("incidents:write"))]
 
 
-@router.get("", summary="Lista händelser / list incidents")
+@router.get(
+    "",
+    summary="Lista händelser / list incidents",
+    response_model=page_model(KIND),
+    responses=list_responses(),
+)
 def list_incidents(request: Request, session: SessionDep, actor: Reader, q: ListQueryDep) -> JSONResponse:
     """Incidents and concerns, filtered and paginated (JSON or GeoJSON)."""
     return list_kind(request, session, KIND, actor, q)
 
 
-@router.post("", status_code=201, summary="Registrera händelse / create an incident")
+@router.post(
+    "", status_code=201, summary="Registrera händelse / create an incident", response_model=record_model(KIND)
+)
 def create(request: Request, session: SessionDep, actor: Writer, data: IncidentCreate) -> Response:
     """Record an incident or concern; honours Idempotency-Key."""
 
@@ -41,13 +49,15 @@ def create(request: Request, session: SessionDep, actor: Writer, data: IncidentC
     return run_idempotent(request, session, actor, data.model_dump(mode="json"), produce)
 
 
-@router.get("/{incident_id}", summary="Hämta händelse / get an incident")
+@router.get("/{incident_id}", summary="Hämta händelse / get an incident", response_model=record_model(KIND))
 def read(session: SessionDep, actor: Reader, incident_id: uuid.UUID) -> JSONResponse:
     """One incident (404 if it does not exist)."""
     return read_one(session, KIND, actor, incident_id)
 
 
-@router.patch("/{incident_id}", summary="Ändra händelse / update an incident")
+@router.patch(
+    "/{incident_id}", summary="Ändra händelse / update an incident", response_model=record_model(KIND)
+)
 def update(
     request: Request, session: SessionDep, actor: Writer, incident_id: uuid.UUID, data: IncidentUpdate
 ) -> JSONResponse:

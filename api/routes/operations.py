@@ -13,6 +13,7 @@ from api.errors import PROBLEM_RESPONSES
 from api.idempotency import run_idempotent
 from api.listing import ListQueryDep
 from api.permissions import Requires
+from api.responses import list_responses, page_model, record_model
 from api.routes.common import delete_one, editable, list_kind, read_one, record_response
 from api.serialize import as_json
 from traffic.actors import Actor
@@ -27,13 +28,20 @@ Reader = Annotated[Actor, Depends(Requires("operations:read"))]
 Writer = Annotated[Actor, Depends(Requires("operations:write"))]
 
 
-@router.get("", summary="Lista insatser / list operations")
+@router.get(
+    "",
+    summary="Lista insatser / list operations",
+    response_model=page_model(KIND),
+    responses=list_responses(),
+)
 def list_operations(request: Request, session: SessionDep, actor: Reader, q: ListQueryDep) -> JSONResponse:
     """Operations the caller may know of, filtered and paginated (JSON or GeoJSON)."""
     return list_kind(request, session, KIND, actor, q)
 
 
-@router.post("", status_code=201, summary="Skapa insats / create an operation")
+@router.post(
+    "", status_code=201, summary="Skapa insats / create an operation", response_model=record_model(KIND)
+)
 def create(request: Request, session: SessionDep, actor: Writer, data: OperationCreate) -> Response:
     """Create an operation; honours Idempotency-Key."""
 
@@ -43,13 +51,15 @@ def create(request: Request, session: SessionDep, actor: Writer, data: Operation
     return run_idempotent(request, session, actor, data.model_dump(mode="json"), produce)
 
 
-@router.get("/{operation_id}", summary="Hämta insats / get an operation")
+@router.get("/{operation_id}", summary="Hämta insats / get an operation", response_model=record_model(KIND))
 def read(session: SessionDep, actor: Reader, operation_id: uuid.UUID) -> JSONResponse:
     """One operation (404 if it does not exist or the caller may not know of it)."""
     return read_one(session, KIND, actor, operation_id)
 
 
-@router.patch("/{operation_id}", summary="Ändra insats / update an operation")
+@router.patch(
+    "/{operation_id}", summary="Ändra insats / update an operation", response_model=record_model(KIND)
+)
 def update(
     request: Request, session: SessionDep, actor: Writer, operation_id: uuid.UUID, data: OperationUpdate
 ) -> JSONResponse:

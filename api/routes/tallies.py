@@ -14,6 +14,7 @@ from api.errors import PROBLEM_RESPONSES
 from api.idempotency import run_idempotent
 from api.listing import ListQueryDep
 from api.permissions import Requires
+from api.responses import list_responses, page_model, record_model
 from api.routes.checks import writable_operation
 from api.routes.common import delete_one, list_kind, read_one
 from api.serialize import as_json
@@ -33,13 +34,17 @@ def new_tally(session: Session, actor: Actor, data: TallyCreate) -> dict[str, An
     return as_json(KIND, create_tally(session, actor=actor, data=data), actor)
 
 
-@router.get("", summary="Lista räkningar / list tallies")
+@router.get(
+    "", summary="Lista räkningar / list tallies", response_model=page_model(KIND), responses=list_responses()
+)
 def list_tallies(request: Request, session: SessionDep, actor: Reader, q: ListQueryDep) -> JSONResponse:
     """Tallies the caller may see (operation_id, vehicle_type, time), paginated."""
     return list_kind(request, session, KIND, actor, q)
 
 
-@router.post("", status_code=201, summary="Registrera räkning / log a tally")
+@router.post(
+    "", status_code=201, summary="Registrera räkning / log a tally", response_model=record_model(KIND)
+)
 def create(request: Request, session: SessionDep, actor: Writer, data: TallyCreate) -> Response:
     """Log counts per outcome for an operation; honours Idempotency-Key."""
 
@@ -49,7 +54,7 @@ def create(request: Request, session: SessionDep, actor: Writer, data: TallyCrea
     return run_idempotent(request, session, actor, data.model_dump(mode="json"), produce)
 
 
-@router.get("/{tally_id}", summary="Hämta räkning / get a tally")
+@router.get("/{tally_id}", summary="Hämta räkning / get a tally", response_model=record_model(KIND))
 def read(session: SessionDep, actor: Reader, tally_id: uuid.UUID) -> JSONResponse:
     """One tally (404 if it does not exist or the caller may not know of it); the read is logged."""
     return read_one(session, KIND, actor, tally_id)

@@ -13,6 +13,7 @@ from api.errors import PROBLEM_RESPONSES
 from api.idempotency import run_idempotent
 from api.listing import ListQueryDep
 from api.permissions import Requires
+from api.responses import list_responses, page_model, record_model
 from api.routes.common import delete_one, list_kind, read_one
 from api.serialize import as_json
 from traffic.actors import Actor
@@ -25,13 +26,15 @@ Reader = Annotated[Actor, Depends(Requires("zones:read"))]
 Writer = Annotated[Actor, Depends(Requires("zones:write"))]
 
 
-@router.get("", summary="Lista områden / list zones")
+@router.get(
+    "", summary="Lista områden / list zones", response_model=page_model(KIND), responses=list_responses()
+)
 def list_zones(request: Request, session: SessionDep, actor: Reader, q: ListQueryDep) -> JSONResponse:
     """Zones, filtered and paginated (JSON or GeoJSON)."""
     return list_kind(request, session, KIND, actor, q)
 
 
-@router.post("", status_code=201, summary="Skapa område / create a zone")
+@router.post("", status_code=201, summary="Skapa område / create a zone", response_model=record_model(KIND))
 def create(request: Request, session: SessionDep, actor: Writer, data: ZoneCreate) -> Response:
     """Create a zone with a unique code (admin); honours Idempotency-Key."""
 
@@ -41,7 +44,7 @@ def create(request: Request, session: SessionDep, actor: Writer, data: ZoneCreat
     return run_idempotent(request, session, actor, data.model_dump(mode="json"), produce)
 
 
-@router.get("/{zone_id}", summary="Hämta område / get a zone")
+@router.get("/{zone_id}", summary="Hämta område / get a zone", response_model=record_model(KIND))
 def read(session: SessionDep, actor: Reader, zone_id: uuid.UUID) -> JSONResponse:
     """One zone (404 if it does not exist)."""
     return read_one(session, KIND, actor, zone_id)

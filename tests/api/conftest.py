@@ -67,6 +67,12 @@ def _signed_in(app: object, url: str, role: str, org: str) -> TestClient:
     return _with_token(app, _token(app, url, role, org))
 
 
+@pytest.fixture
+def db_namespace() -> str:
+    """API tests commit through the app: they get a database of their own (see tests/conftest.py)."""
+    return "api"
+
+
 _TOKENS: dict[tuple[str, str], str] = {}  # (url, role) → token; users are made once per backend
 
 

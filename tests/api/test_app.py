@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.db import transaction
 from api.settings import Settings
-from tests.builders import make_check, make_operation
+from tests.builders import make_check, make_measure, make_operation
 
 
 @pytest.fixture
@@ -28,16 +28,20 @@ def test_healthz_reports_the_database(client, migrated_url):
 def test_landing_page_is_swedish_and_counts_records(client, migrated_url):
     before = client.get("/").text
     with transaction(migrated_url) as session:
-        op = make_operation(session)
+        op = make_operation(session)  # planned: the public's page must not move
         make_check(session, op)
         make_check(session, op)
+    assert client.get("/").text == before
+    with transaction(migrated_url) as session:
+        make_measure(session, status="COMPLETED", completed_on="2025-05-01")
     res = client.get("/")
     assert res.status_code == 200
-    assert 'lang="sv"' in res.text and "Kontrollerade fordon" in res.text
+    assert 'lang="sv"' in res.text and "Trafiksäkerhetsåtgärder" in res.text
+    assert "Kontrollerade fordon" not in res.text  # the public lists no checks
     assert "/docs" in res.text
-    assert before != res.text  # counts moved with the data
+    assert before != res.text  # counts moved with the data the public may see
     english = client.get("/?lang=en").text
-    assert "Vehicles checked" in english
+    assert "Traffic-safety measures" in english
 
 
 def test_unknown_route_is_problem_json(client):

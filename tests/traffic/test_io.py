@@ -84,9 +84,7 @@ class Db:
 
     def count(self, model: Any) -> int:
         with self.tx() as s:
-            return s.scalar(
-                select(func.count()).select_from(model).where(model.deleted_at.is_(None))
-            )
+            return s.scalar(select(func.count()).select_from(model).where(model.deleted_at.is_(None)))
 
 
 class PgClones:
@@ -97,9 +95,7 @@ class PgClones:
 
     def __init__(self, template: str) -> None:
         self.template = make_url(template)
-        self.admin = sa.create_engine(
-            self.template.set(database="postgres"), isolation_level="AUTOCOMMIT"
-        )
+        self.admin = sa.create_engine(self.template.set(database="postgres"), isolation_level="AUTOCOMMIT")
         self.names: list[str] = []
 
     def clone(self) -> str:
@@ -207,9 +203,7 @@ def write_csv(
 
 def write_geojson(path: Path, features: list[dict[str, Any]]) -> Path:
     path.write_text(
-        json.dumps(
-            {"type": "FeatureCollection", "features": features}, indent=1, ensure_ascii=False
-        ),
+        json.dumps({"type": "FeatureCollection", "features": features}, indent=1, ensure_ascii=False),
         encoding="utf-8",
     )
     return path
@@ -375,9 +369,7 @@ def test_partial_keeps_the_four_good_rows(fresh, tmp_path):
     assert db.count(SafetyMeasure) == 4
     with db.tx() as s:
         titles = set(s.scalars(select(SafetyMeasure.title)))
-        audit = set(
-            s.scalars(select(AuditEvent.username).where(AuditEvent.entity == "safety_measures"))
-        )
+        audit = set(s.scalars(select(AuditEvent.username).where(AuditEvent.entity == "safety_measures")))
     assert "Hastighetsdisplay Kungsvägen" not in titles and len(titles) == 4
     assert audit == {"cli-import"}
 
@@ -516,9 +508,7 @@ def test_csv_dialects_with_swedish_characters(fresh, tmp_path, delimiter, bom, n
             "bostadsbolaget",
         ]
     ]
-    path = write_csv(
-        tmp_path / "m.csv", header, rows, delimiter=delimiter, bom=bom, newline=newline
-    )
+    path = write_csv(tmp_path / "m.csv", header, rows, delimiter=delimiter, bom=bom, newline=newline)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf") is bom
     report = run_import(db, "measures", path)
     assert report.ok and report.accepted == 1
@@ -598,12 +588,8 @@ def test_check_cells_booleans_lists_local_time_and_plate(fresh, tmp_path):
 
 
 def test_file_level_problems_refuse_the_whole_file(tmp_path):
-    bad_column = write_csv(
-        tmp_path / "a.csv", ["titel", "kind", "lon", "lat"], [["x", "OTHER", 1, 2]]
-    )
-    with pytest.raises(
-        ImportFileError, match=r"unknown column\(s\) 'titel'.*valid columns: id, title"
-    ):
+    bad_column = write_csv(tmp_path / "a.csv", ["titel", "kind", "lon", "lat"], [["x", "OTHER", 1, 2]])
+    with pytest.raises(ImportFileError, match=r"unknown column\(s\) 'titel'.*valid columns: id, title"):
         read_file(bad_column, "measures")
     missing = write_csv(tmp_path / "b.csv", ["title", "lon", "lat"], [["x", 1, 2]])
     with pytest.raises(ImportFileError, match=r"missing required column\(s\) kind"):
@@ -612,9 +598,7 @@ def test_file_level_problems_refuse_the_whole_file(tmp_path):
     with pytest.raises(ImportFileError, match="no geometry column"):
         read_file(no_geometry, "measures")
     cp1252 = tmp_path / "d.csv"
-    cp1252.write_bytes(
-        "title;kind;lon;lat\nGupp på Storgatan;SPEED_HUMP;15.13;58.32\n".encode("cp1252")
-    )
+    cp1252.write_bytes("title;kind;lon;lat\nGupp på Storgatan;SPEED_HUMP;15.13;58.32\n".encode("cp1252"))
     with pytest.raises(ImportFileError, match="not UTF-8"):
         read_file(cp1252, "measures")
     feature = tmp_path / "e.geojson"
@@ -671,9 +655,7 @@ def test_zones_from_the_shared_resecentrum_polygons(fresh, tmp_path):
     for f in polygons:
         zone = zones[f"rc_{f['properties']['radius_m']}"]
         assert zone.geom.equals_exact(shape(f["geometry"]), 1e-9)
-    assert (
-        zones["rc_300"].weekly_target_hours == 20.0 and zones["rc_150"].weekly_target_hours is None
-    )
+    assert zones["rc_300"].weekly_target_hours == 20.0 and zones["rc_150"].weekly_target_hours is None
 
 
 def test_the_raw_shared_file_is_refused_with_clear_reasons(fresh):
@@ -681,12 +663,8 @@ def test_the_raw_shared_file_is_refused_with_clear_reasons(fresh):
     report = run_import(db, "zones", SHARED_ZONES)
     assert report.accepted == 0 and report.rejected_rows == 4
     lines = report.lines()
-    assert any(
-        line.startswith("row 2 (line ") and "radius_m: unknown property" in line for line in lines
-    )
-    assert any(
-        "id: Input should be a valid UUID" in line and "'zone_r150'" in line for line in lines
-    )
+    assert any(line.startswith("row 2 (line ") and "radius_m: unknown property" in line for line in lines)
+    assert any("id: Input should be a valid UUID" in line and "'zone_r150'" in line for line in lines)
     assert db.count(Zone) == 0
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from traffic.schemas import ClientId, Count, Flag, GeoJSONGeometry, Input, Note, Output, Timestamp
+from traffic.schemas import ClientId, Count, Flag, GeoJSONGeometry, Input, Note, Number, Output, Timestamp
 
 
 class CheckCreate(ClientId):
@@ -24,7 +24,7 @@ class CheckCreate(ClientId):
     lgf_sign_ok: Flag | None = None
     rear_space_blocked: Flag | None = None
     passengers: Count | None = None
-    measured_speed_kmh: float | None = Field(default=None, ge=0, le=400)
+    measured_speed_kmh: Number | None = Field(default=None, ge=0, le=400)
     speed_limit_kmh: Count | None = Field(default=None, le=130)
     speed_method: str | None = None
     plate: str | None = Field(
@@ -46,7 +46,7 @@ class CheckUpdate(Input):
     lgf_sign_ok: Flag | None = None
     rear_space_blocked: Flag | None = None
     passengers: Count | None = None
-    measured_speed_kmh: float | None = Field(default=None, ge=0, le=400)
+    measured_speed_kmh: Number | None = Field(default=None, ge=0, le=400)
     speed_limit_kmh: Count | None = Field(default=None, le=130)
     speed_method: str | None = None
     note: Note | None = None

@@ -7,7 +7,7 @@ from datetime import date
 
 from pydantic import Field
 
-from traffic.schemas import ClientId, Count, GeoJSONGeometry, Input, Note, Output
+from traffic.schemas import ClientId, Count, Day, GeoJSONGeometry, Input, Note, Output
 
 
 class MeasureCreate(ClientId):
@@ -18,10 +18,10 @@ class MeasureCreate(ClientId):
     status: str = "PROPOSED"
     geometry: GeoJSONGeometry
     description: Note | None = None
-    proposed_on: date | None = None
-    planned_on: date | None = None
-    started_on: date | None = None
-    completed_on: date | None = None
+    proposed_on: Day | None = None
+    planned_on: Day | None = None
+    started_on: Day | None = None
+    completed_on: Day | None = None
     cost_sek: Count | None = None
     org_id: uuid.UUID | None = None
 
@@ -34,10 +34,10 @@ class MeasureUpdate(Input):
     status: str | None = None
     geometry: GeoJSONGeometry | None = None
     description: Note | None = None
-    proposed_on: date | None = None
-    planned_on: date | None = None
-    started_on: date | None = None
-    completed_on: date | None = None
+    proposed_on: Day | None = None
+    planned_on: Day | None = None
+    started_on: Day | None = None
+    completed_on: Day | None = None
     cost_sek: Count | None = None
 
 

@@ -7,14 +7,14 @@ from datetime import datetime
 
 from pydantic import Field
 
-from traffic.schemas import ClientId, GeoJSONGeometry, Note, Output, Timestamp
+from traffic.schemas import ClientId, GeoJSONGeometry, Integer, Note, Output, Timestamp
 
 
 class PresenceCreate(ClientId):
     """A zone check-in/out, a point stay, or a GPS track with one timestamp per vertex."""
 
     unit: str = Field(min_length=1, max_length=64, description="call sign of the unit")
-    officers: int = Field(default=1, ge=1, le=50, strict=True)
+    officers: Integer = Field(default=1, ge=1, le=50)
     mode: str
     kind: str
     zone_id: uuid.UUID | None = None

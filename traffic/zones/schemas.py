@@ -6,7 +6,7 @@ import uuid
 
 from pydantic import Field
 
-from traffic.schemas import ClientId, GeoJSONGeometry, Note, Output
+from traffic.schemas import ClientId, GeoJSONGeometry, Note, Number, Output
 
 
 class ZoneCreate(ClientId):
@@ -16,7 +16,7 @@ class ZoneCreate(ClientId):
     name: str = Field(min_length=1, max_length=200)
     kind: str
     geometry: GeoJSONGeometry
-    weekly_target_hours: float | None = Field(default=None, ge=0, le=168)
+    weekly_target_hours: Number | None = Field(default=None, ge=0, le=168)
     description: Note | None = None
     org_id: uuid.UUID | None = None
 
