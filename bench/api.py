@@ -31,7 +31,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -65,8 +64,9 @@ from traffic.orgs.service import add_user, ensure_organisations  # noqa: E402
 from traffic.storage.db import make_engine, session_factory, unit_of_work  # noqa: E402
 from traffic.storage.migrate import upgrade  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.append(str(ROOT / "bench"))  # after ROOT: bench/api.py must not shadow api/
 import _server  # noqa: E402
+from _procs import cpu_seconds, free_port  # noqa: E402
 
 PG_URL_ENV = "TRAFIKTRYGG_BENCH_PG_URL"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/trafiktrygg_bench_api"
@@ -308,12 +308,6 @@ def commit_probe(server: Server, path: str, token: str | None, fx: Fixture, tabl
 # ----------------------------------------------------------------------------- servers
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
 
 @dataclass
 class Server:
@@ -326,11 +320,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU seconds the server process has used so far."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):
-            return float("nan")
+        return cpu_seconds(self.proc.pid)
 
     def alive(self) -> None:
         """Raise if the server died."""

@@ -38,7 +38,6 @@ import gc
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -56,8 +55,9 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
+sys.path.append(str(ROOT / "bench"))  # after ROOT: bench/api.py must not shadow api/
 import folium  # noqa: E402
+from _procs import cpu_seconds, free_port  # noqa: E402
 from folium.plugins import HeatMap  # noqa: E402
 
 from api.mapsweb.settings import MapSettings  # noqa: E402
@@ -158,12 +158,6 @@ def prepare(backend: str, size: int, workdir: Path, seed: int) -> Fixture:
 # ----------------------------------------------------------------------------- the server
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
 
 @dataclass
 class Server:
@@ -175,11 +169,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU seconds the server process has used so far."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):
-            return float("nan")
+        return cpu_seconds(self.proc.pid)
 
     def rss_mb(self) -> float:
         """Peak resident memory of the server (VmHWM), MiB."""
