@@ -33,7 +33,7 @@ from geo.crs import WGS84_SRID
 from traffic.actors import Actor
 from traffic.audit.models import AuditEvent
 from traffic.checks.bulk_validate import VALUE_FIELDS, CheckValidator, RowError, ValidCheck
-from traffic.checks.models import FINDING, OUTCOME, CheckCode, VehicleCheck
+from traffic.checks.models import FINDING, OUTCOME, CheckCode, VehicleCheck, has_remark
 from traffic.storage.base import utcnow
 
 __all__ = ["BulkReport", "RowError", "bulk_insert_checks"]
@@ -137,6 +137,7 @@ def _columns(good: Sequence[ValidCheck], *, actor: Actor, now: datetime, postgre
         "id": [c.id for c in good],
         **{f: [d[f] for d in given] for f in VALUE_FIELDS},
         "vehicle_pseudonym": [c.pseudonym for c in good],
+        "has_remark": [has_remark(c.outcomes) for c in good],
         "created_at": [now] * n,
         "updated_at": [now] * n,
         "deleted_at": [None] * n,

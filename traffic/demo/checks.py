@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 
 from geo.crs import metric_xy, to_metric
-from traffic.checks.models import FINDING, OUTCOME
+from traffic.checks.models import FINDING, OUTCOME, has_remark
 from traffic.demo.ids import demo_id, stream
 from traffic.demo.operations import OperationPlan
 from traffic.demo.places import annulus, lonlat, require_inside
@@ -116,7 +116,7 @@ def check_batches(
             index += 1
             findings, outcomes = c.pop("findings"), c.pop("outcomes")
             created = c["checked_at"] + timedelta(minutes=2 + int(c.pop("_delay") * 23))
-            checks.append({**record_columns(cid, org_id, created), **c})
+            checks.append({**record_columns(cid, org_id, created), **c, "has_remark": has_remark(outcomes)})
             codes += [
                 {"check_id": cid, "kind": FINDING, "code": code, "position": i}
                 for i, code in enumerate(findings)
