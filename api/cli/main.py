@@ -56,6 +56,8 @@ def user_add(
 def serve(
     host: str = typer.Option(None, help="Adress / bind address (default 127.0.0.1)"),
     port: int = typer.Option(None, help="Port (default 8000)"),
+    workers: int = typer.Option(1, min=1, help="Arbetsprocesser / worker processes"),
+    access_log: bool = typer.Option(True, help="Logga varje begäran / log every request"),
 ) -> None:
     """Starta webbservern / start the web server."""
     import uvicorn
@@ -63,7 +65,13 @@ def serve(
     from api.app import create_app
 
     cfg = settings()
-    uvicorn.run(create_app(cfg), host=host or cfg.host, port=port or cfg.port)
+    options = {"host": host or cfg.host, "port": port or cfg.port, "access_log": access_log}
+    if workers > 1:
+        # Each worker process builds its own app from the environment (uvicorn needs a factory
+        # it can import); tokens, lock-outs and idempotency keys live in the database.
+        uvicorn.run("api.app:create_app", factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(create_app(cfg), **options)
 
 
 def _safe(url: str) -> str:
