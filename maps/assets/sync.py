@@ -30,6 +30,11 @@ from pathlib import Path
 from maps.assets import FILES, MANIFEST, VENDOR_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
+# The dashboard's drawing tools (api/dashboard): not used by folium, so not in CDN_TO_LOCAL.
+DASHBOARD_FILES: dict[str, str] = {
+    "geoman/leaflet-geoman.min.js": "@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js",
+    "geoman/leaflet-geoman.css": "@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css",
+}
 SOURCE_MAP = re.compile(r"^\s*(//|/\*)[#@] sourceMappingURL=.*$", re.MULTILINE)
 FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.IGNORECASE)
 REMOTE_URL = re.compile(r"url\(\s*['\"]?\s*(?:https?:)?//", re.IGNORECASE)
@@ -107,7 +112,7 @@ def copy_files(root: Path, vendor: Path, versions: dict[str, str]) -> dict[str, 
         shutil.rmtree(vendor)
     manifest: dict[str, dict[str, str]] = {}
     licences: dict[str, Path] = {}
-    for rel, node_path in sorted(FILES.items()):
+    for rel, node_path in sorted({**FILES, **DASHBOARD_FILES}.items()):
         source = modules / node_path
         if not source.is_file():
             raise SyncError(f"{node_path} is not in node_modules (needed for {rel})")
