@@ -30,3 +30,19 @@ class AuditEvent(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     purpose: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class AuditPurgeGate(Base):
+    """Opens the audit trail's DELETE trigger for one purge transaction, never longer.
+
+    A row here lets the triggers delete audit events older than ``cutoff`` (of ``action``
+    only, when set). The retention purge inserts it, deletes, and removes it again in the same
+    transaction; PostgreSQL refuses a commit that leaves a gate open (migration 0004).
+    """
+
+    __tablename__ = "audit_purge_gates"
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cutoff: Mapped[datetime] = mapped_column(UTCDateTime)
+    action: Mapped[str | None] = mapped_column(String(16), default=None)
