@@ -1,0 +1,114 @@
+"""The purge: every active rule in one transaction, then one audit event that names no content.
+
+Safe with several workers: on PostgreSQL a transaction-scoped advisory lock serialises purges;
+on SQLite the caller's transaction must begin IMMEDIATE (``traffic.storage.db.writer``), which
+holds the database's single write lock. Purging is idempotent anyway: a second run at the same
+moment finds nothing left to clear. Columns are cleared and rows deleted with plain SQL, not
+through the ORM, so the audit hook never copies the purged content into a new event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from traffic.actors import SYSTEM, Actor
+from traffic.audit.models import AuditEvent, AuditPurgeGate
+from traffic.retention.planner import PlanItem, conditions
+from traffic.retention.policy import Policy
+from traffic.retention.rules import CLEAR, Rule
+from traffic.storage.base import utcnow
+
+PURGE_ACTION = "retention_purge"
+PURGE_ENTITY = "retention"
+LOCK_KEY = 0x7472_6166  # "traf": one advisory lock for the purge, cluster-wide
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    """What a purge removed; ``event_id`` is its audit event."""
+
+    items: list[PlanItem]
+    event_id: int
+
+    @property
+    def total(self) -> int:
+        """Rows cleared or deleted, all rules together."""
+        return sum(i.count for i in self.items)
+
+
+def lock(session: Session) -> None:
+    """Wait for the purge lock (PostgreSQL); SQLite's IMMEDIATE transaction already holds it."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
+def _apply(session: Session, rule: Rule, cutoff: datetime) -> int:
+    table = rule.table
+    where = conditions(rule, cutoff)
+    if rule.action == CLEAR:
+        values = {rule.column: rule.cleared, "version": table.c.version + 1}
+        stmt: Any = update(table).where(*where).values(values)
+    else:
+        stmt = delete(table).where(*where)
+    if not rule.audit:
+        return session.execute(stmt).rowcount
+    # The triggers let an audit event go only while a gate names a later cut-off (0004).
+    gate = session.execute(
+        insert(AuditPurgeGate).values(cutoff=cutoff, action=rule.audit_action).returning(AuditPurgeGate.id)
+    ).scalar_one()
+    try:
+        return session.execute(stmt).rowcount
+    finally:
+        session.execute(delete(AuditPurgeGate).where(AuditPurgeGate.id == gate))
+
+
+def summary(policy: Policy, items: list[PlanItem]) -> dict[str, Any]:
+    """The audit event's body: periods, cut-offs and counts; never a purged value."""
+    return {
+        "policy": policy.describe(),
+        "cutoffs": {i.key: i.cutoff.isoformat() for i in items},
+        "counts": {i.key: i.count for i in items},
+    }
+
+
+def purge(
+    session: Session, policy: Policy, now: datetime | None = None, actor: Actor = SYSTEM
+) -> PurgeReport:
+    """Clear and delete everything past its period at ``now``; the caller commits."""
+    now = now or utcnow()
+    lock(session)
+    items = []
+    for rule, days in policy.active():
+        cutoff = now - timedelta(days=days)
+        items.append(PlanItem(rule.key, rule.action, days, cutoff, _apply(session, rule, cutoff)))
+    event = AuditEvent(
+        user_id=str(actor.user_id) if actor.user_id else None,
+        username=actor.username,
+        role=actor.role,
+        action=PURGE_ACTION,
+        entity=PURGE_ENTITY,
+        after=summary(policy, items),
+        purpose="gallring / retention purge",
+    )
+    session.add(event)
+    session.flush()
+    return PurgeReport(items, event.id)
+
+
+def last_purge(session: Session) -> datetime | None:
+    """When the last purge ran (from the audit trail, so every worker agrees)."""
+    return session.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.action == PURGE_ACTION))
+
+
+def purge_if_due(session: Session, policy: Policy, interval: timedelta) -> PurgeReport | None:
+    """Purge unless another worker already did within ``interval``; for the server's schedule."""
+    lock(session)
+    last = last_purge(session)
+    if last is not None and utcnow() - last < interval:
+        return None
+    return purge(session, policy)
