@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import add_exception_handlers
+from api.fieldapp import router as field_app_router
 from api.limits import BodySizeLimit
 from api.mapsweb import router as maps_router
 from api.ogc import ogc_router
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(pages_router)
     app.include_router(maps_router)
+    app.include_router(field_app_router)
     app.include_router(ogc_router)
     for router in all_routers():
         app.include_router(router)
