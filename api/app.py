@@ -11,6 +11,7 @@ from api.mapsweb import router as maps_router
 from api.ogc import ogc_router
 from api.pages import router as pages_router
 from api.routes import all_routers
+from api.security.install import install_security
 from api.settings import Settings, get_settings
 
 
@@ -21,6 +22,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Trafiktrygg",
         summary="Medborgarlöftets trafikdel: kontroller, närvaro, åtgärder och uppföljning.",
         version="0.1.0",
+        docs_url=None,  # self-hosted Swagger UI from api.security, if switched on
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.state.settings = settings
     add_exception_handlers(app)
@@ -31,4 +35,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ogc_router)
     for router in all_routers():
         app.include_router(router)
+    install_security(app, settings)  # refuses insecure production settings; headers on every response
     return app

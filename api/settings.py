@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
+    production: bool = Field(
+        default=False, description="refuse to start with a default or weak secret (api/security)"
+    )
+    docs: bool = Field(default=True, description="serve Swagger UI at /docs (self-hosted files)")
+    cors_origins: str = Field(
+        default="", description="comma list of origins allowed cross-origin calls; empty: no CORS"
+    )
 
 
 @lru_cache

@@ -8,6 +8,10 @@
   left is an error (:class:`RemoteAsset`).
 * **Stable output.** folium names elements with random ids; they are renumbered in tree order,
   so the same data gives the same bytes (ETags, caches and "nothing changed" tests work).
+* **Inline scripts.** :func:`render_served_page` also returns the exact text of the inline
+  scripts the page meant to write (folium's header switches and the figure's one big script),
+  taken from the figure, not from the finished HTML, so the server can allow exactly those by
+  hash in its Content-Security-Policy. Record text that broke out of its place would not match.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import mimetypes
 import re
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import folium
@@ -108,6 +113,30 @@ def render_page(
 ) -> str:
     """The map as an HTML page whose scripts and stylesheets are served by the app under ``prefix``."""
     return _render(m, prefix, title, lang)
+
+
+@dataclass(frozen=True)
+class ServedPage:
+    """A rendered page and the text of each inline script it meant to write."""
+
+    html: str
+    scripts: tuple[str, ...]
+
+
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def render_served_page(
+    m: folium.Map, *, title: str | None = None, lang: str = "sv", prefix: str = URL_PREFIX
+) -> ServedPage:
+    """:func:`render_page` plus the inline scripts to allow by hash (see the module notes)."""
+    html = _render(m, prefix, title, lang)
+    fig = m.get_root()
+    # branca's Figure writes "<script>\n    {script}\n</script>" at the end; its header holds
+    # only folium's own templates (no record text), whose inline scripts are allowed as written.
+    header_scripts = INLINE_SCRIPT.findall(fig.header.render())  # type: ignore[attr-defined]
+    main = "\n    " + fig.script.render() + "\n"  # type: ignore[attr-defined]
+    return ServedPage(html, (*header_scripts, main))
 
 
 def render_standalone(m: folium.Map, *, title: str | None = None, lang: str = "sv") -> str:

@@ -63,8 +63,13 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.security.install import InsecureSettings, check_settings
 
     cfg = settings()
+    try:
+        check_settings(cfg)  # before any worker starts: one line, not a traceback per worker
+    except InsecureSettings as exc:
+        fail(str(exc))
     options = {"host": host or cfg.host, "port": port or cfg.port, "access_log": access_log}
     if workers > 1:
         # Each worker process builds its own app from the environment (uvicorn needs a factory

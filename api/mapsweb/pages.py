@@ -25,10 +25,10 @@ from fastapi.responses import FileResponse, HTMLResponse
 from api.deps import SessionDep, SettingsDep
 from api.mapsweb.build import PAGES, Context, build
 from api.mapsweb.query import MapQueryDep, MapSettingsDep
-from api.mapsweb.settings import MapSettings
 from api.pages import PageRequires
+from api.security.csp import allow_inline_scripts
 from maps.assets import VENDOR_DIR, AssetsMissing
-from maps.render import render_page
+from maps.render import render_served_page
 from traffic.actors import Actor
 from traffic.errors import NotFound
 
@@ -36,29 +36,14 @@ router = APIRouter(include_in_schema=False)
 MEDIA_TYPES = {".woff2": "font/woff2", ".ttf": "font/ttf", ".svg": "image/svg+xml"}
 
 
-def content_security_policy(maps: MapSettings) -> str:
-    """Scripts, styles, fonts and data from this app only; images also from the tile server."""
-    tiles = maps.tile_origin()
-    images = "'self' data:" + (f" {tiles}" if tiles else "")
-    return (
-        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-        f"img-src {images}; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-        "base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
-    )
-
-
 def _page(page: str, ctx: Context) -> HTMLResponse:
     built = build(page, ctx)
-    html = render_page(built.map, title=built.title, lang=ctx.lang)
-    return HTMLResponse(
-        html,
-        headers={
-            "Content-Security-Policy": content_security_policy(ctx.maps),
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "same-origin",
-        },
-    )
+    served = render_served_page(built.map, title=built.title, lang=ctx.lang)
+    # The CSP and the other security headers come from api.security for every response;
+    # the page only names its own inline scripts, to be allowed there by hash.
+    response = HTMLResponse(served.html, headers={"Cache-Control": "private, no-store"})
+    allow_inline_scripts(response.headers, served.scripts)
+    return response
 
 
 def _route(page: str) -> None:

@@ -55,6 +55,12 @@ def now() -> str:
 def landing_page(request: Request) -> dict[str, Any]:
     """The landing page ``/ogc``."""
     app = request.app
+    # service-doc only while /docs is on (TRAFIKTRYGG_DOCS); service-desc (/openapi.json) always.
+    docs = (
+        [link(app_url(request, app.docs_url), "service-doc", HTML, "API-dokumentation")]
+        if app.docs_url
+        else []
+    )
     return {
         "title": "Trafiktrygg – geodata",
         "description": (
@@ -66,7 +72,7 @@ def landing_page(request: Request) -> dict[str, Any]:
         "links": [
             link(url(request, "ogc_landing"), "self", JSON, "Den här sidan / this document"),
             link(app_url(request, app.openapi_url), "service-desc", OPENAPI_JSON, "API-definition (OpenAPI)"),
-            link(app_url(request, app.docs_url), "service-doc", HTML, "API-dokumentation"),
+            *docs,
             link(url(request, "ogc_conformance"), "conformance", JSON, "Uppfyllda standarder"),
             link(url(request, "ogc_collections"), "data", JSON, "Samlingar / collections"),
         ],

@@ -107,6 +107,8 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", "/reports/{period}"): "reports:read",
     ("GET", "/reports/{period}/public"): "reports:public",
     ("GET", "/static/vendor/{path:path}"): "public",
+    ("GET", "/docs"): "public",
+    ("GET", "/static/swagger/{name}"): "public",
 }
 
 # What must hold whatever PERMISSIONS says: (method, path) → role → status.
@@ -506,6 +508,8 @@ def _builders() -> dict[tuple[str, str], Builder]:
         ("GET", "/ogc/collections/{collectionId}/items"): _static("/ogc/collections/zones/items"),
         ("GET", "/ogc/collections/{collectionId}/items/{featureId}"): _feature,
         ("GET", "/static/vendor/{path:path}"): _static("/static/vendor/MANIFEST.json"),
+        ("GET", "/docs"): _static("/docs"),
+        ("GET", "/static/swagger/{name}"): _static("/static/swagger/swagger-ui.css"),
         ("GET", "/api/v1/audit"): _static("/api/v1/audit"),
         ("GET", "/reports/{period}"): _static("/reports/2025H1?format=json"),
         ("GET", "/reports/{period}/public"): _static("/reports/2025H1/public?format=json"),

@@ -156,8 +156,8 @@ def _urls(path: str, secrets: Secrets, officer_name: str) -> list[str]:
         return []  # single records: see _single_urls
     if path == "/ogc/collections/{collectionId}/items/{featureId}":
         return []
-    if path == "/static/vendor/{path:path}":
-        return []  # the maps' scripts and styles: files, no data
+    if path in ("/static/vendor/{path:path}", "/static/swagger/{name}", "/docs"):
+        return []  # the maps' and the API docs' scripts and styles: files, no data
     if path.startswith("/maps/") and "{" not in path:
         return [path, f"{path}?period={NOW.year}", f"{path}?focus=A_TRAKTOR&lang=en"]
     if path in ("/", "/healthz", "/ogc", "/ogc/", "/ogc/conformance", "/ogc/collections"):
