@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from api.dashboard.imports import router as import_router
+from api.dashboard.routes import router as dashboard_router
 from api.errors import add_exception_handlers
 from api.fieldapp import router as field_app_router
 from api.limits import BodySizeLimit
@@ -30,6 +32,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_exception_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(pages_router)
+    app.include_router(dashboard_router)
+    app.include_router(import_router)
     app.include_router(maps_router)
     app.include_router(field_app_router)
     app.include_router(ogc_router)

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from api.auth.actor import NotAuthenticated, current_actor
-from api.deps import SessionDep
+from api.dashboard.overview import is_dashboard_role, overview
+from api.dashboard.render import render
+from api.deps import SessionDep, SettingsDep
 from api.permissions import Requires, allowed
 from traffic.actors import Actor
 from traffic.commitments.models import Commitment
 from traffic.queries import RecordFilter, count_records
+from traffic.timeutil import STOCKHOLM
 from traffic.visibility import PUBLIC
 
 router = APIRouter()
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 KIND_LABELS = {
     "sv": {
@@ -85,12 +86,23 @@ def healthz(session: SessionDep, _: Anyone) -> JSONResponse:
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def landing(request: Request, session: SessionDep, actor: Anyone, lang: str = "sv") -> HTMLResponse:
-    """Swedish landing page with counts per record kind (``?lang=en`` for English)."""
+def landing(
+    request: Request, session: SessionDep, settings: SettingsDep, actor: Anyone, lang: str = "sv"
+) -> HTMLResponse:
+    """The dashboard for leads, planners and admins; for the public and officers a Swedish
+    landing page with counts per record kind (``?lang=en`` for English; officers get /falt)."""
+    if is_dashboard_role(actor):
+        return overview(request, session, actor, settings)
     lang = "en" if lang == "en" else "sv"
     counts = visible_counts(session, actor)
     rows = [(KIND_LABELS[lang][k], counts[k]) for k in KIND_LABELS[lang] if k in counts]
-    return templates.TemplateResponse(request, "index.html", {"lang": lang, "rows": rows})
+    return render(request, "index.html", actor, "overview", rows=rows, report_period=last_half_year())
+
+
+def last_half_year(now: datetime | None = None) -> str:
+    """The latest half-year that has ended, e.g. ``2026H1`` in November 2026."""
+    now = now or datetime.now(STOCKHOLM)
+    return f"{now.year}H1" if now.month > 6 else f"{now.year - 1}H2"
 
 
 def visible_counts(session: Session, actor: Actor) -> dict[str, int]:
