@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from traffic.actors import SYSTEM, Actor
 from traffic.audit.models import AuditEvent, AuditPurgeGate
-from traffic.retention.planner import PlanItem, conditions
+from traffic.retention.planner import PlanItem, Step, steps
 from traffic.retention.policy import Policy
-from traffic.retention.rules import CLEAR, Rule
+from traffic.retention.rules import CLEAR
 from traffic.storage.base import utcnow
 
 PURGE_ACTION = "retention_purge"
@@ -47,9 +47,8 @@ def lock(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
 
 
-def _apply(session: Session, rule: Rule, cutoff: datetime) -> int:
-    table = rule.table
-    where = conditions(rule, cutoff)
+def _apply(session: Session, step: Step) -> int:
+    rule, table, where, cutoff = step.rule, step.rule.table, step.where, step.cutoff
     if rule.action == CLEAR:
         values = {rule.column: rule.cleared, "version": table.c.version + 1}
         stmt: Any = update(table).where(*where).values(values)
@@ -83,9 +82,8 @@ def purge(
     now = now or utcnow()
     lock(session)
     items = []
-    for rule, days in policy.active():
-        cutoff = now - timedelta(days=days)
-        items.append(PlanItem(rule.key, rule.action, days, cutoff, _apply(session, rule, cutoff)))
+    for step in steps(policy, now):
+        items.append(PlanItem(step.rule.key, step.rule.action, step.days, step.cutoff, _apply(session, step)))
     event = AuditEvent(
         user_id=str(actor.user_id) if actor.user_id else None,
         username=actor.username,

@@ -1,19 +1,22 @@
 """What a purge would remove now: per rule, the cut-off and the rows it selects.
 
-The executor runs exactly these selections, so a dry run and a purge at the same moment agree.
+The executor runs exactly these steps, so a dry run and a purge at the same moment agree. Deletes
+run first, and each step leaves out rows an earlier delete of the same table takes (an old read
+event is counted under ``audit.reads`` only, a GPS track's note is not cleared when the track
+goes), so every row is counted once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from traffic.retention.policy import Policy
-from traffic.retention.rules import Rule
+from traffic.retention.rules import DELETE, Rule
 
 
 @dataclass(frozen=True)
@@ -27,22 +30,50 @@ class PlanItem:
     count: int
 
 
+@dataclass(frozen=True)
+class Step:
+    """One rule at its cut-off, with the exact rows it acts on."""
+
+    rule: Rule
+    days: int
+    cutoff: datetime
+    where: list[ColumnElement[bool]]
+
+    def targets(self) -> Select[Any]:
+        """The primary keys of those rows (what a dry run would list one by one)."""
+        return select(*self.rule.table.primary_key.columns).where(*self.where)
+
+
 def conditions(rule: Rule, cutoff: datetime) -> list[ColumnElement[bool]]:
-    """The rows ``rule`` acts on at ``cutoff``: older than it and not yet purged."""
+    """The rows ``rule`` alone acts on at ``cutoff``: older than it and not yet purged."""
     return [rule.age() < cutoff, *rule.pending()]
 
 
-def targets(rule: Rule, cutoff: datetime) -> Select[Any]:
-    """The primary keys of those rows (what a dry run would list one by one)."""
-    return select(*rule.table.primary_key.columns).where(*conditions(rule, cutoff))
+def steps(policy: Policy, now: datetime) -> list[Step]:
+    """The active rules in the order a purge runs them, deletes first, each row counted once."""
+    active = sorted(policy.active(), key=lambda rd: rd[0].action != DELETE)
+    out: list[Step] = []
+    taken: dict[str, list[ColumnElement[bool]]] = {}
+    for rule, days in active:
+        cutoff = now - timedelta(days=days)
+        own = conditions(rule, cutoff)
+        earlier = taken.get(rule.table.name, [])
+        where = [*own, not_(or_(*earlier))] if earlier else own
+        if rule.action == DELETE:
+            taken.setdefault(rule.table.name, []).append(and_(*own))
+        out.append(Step(rule, days, cutoff, where))
+    return out
 
 
 def plan(session: Session, policy: Policy, now: datetime) -> list[PlanItem]:
     """Every active rule with its cut-off and how many rows it would clear or delete."""
-    items = []
-    for rule, days in policy.active():
-        cutoff = policy.cutoff(rule.key, now)
-        assert cutoff is not None
-        count = session.scalar(select(func.count()).select_from(rule.table).where(*conditions(rule, cutoff)))
-        items.append(PlanItem(rule.key, rule.action, days, cutoff, count or 0))
-    return items
+    return [
+        PlanItem(
+            s.rule.key,
+            s.rule.action,
+            s.days,
+            s.cutoff,
+            session.scalar(select(func.count()).select_from(s.rule.table).where(*s.where)) or 0,
+        )
+        for s in steps(policy, now)
+    ]
