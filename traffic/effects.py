@@ -41,12 +41,11 @@ from scipy.optimize import brentq
 from scipy.special import gammaln
 from scipy.stats import binomtest
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from geo.crs import to_metric
-from traffic import vocab
-from traffic.checks.models import OUTCOME, CheckCode, VehicleCheck
+from traffic.checks.models import VehicleCheck
 from traffic.incidents.models import Incident
 from traffic.measures.models import SafetyMeasure
 from traffic.operations.models import Operation
@@ -151,8 +150,7 @@ def _midnight(d: date) -> float:
 
 
 def _remark() -> ColumnElement[bool]:
-    no_remark = and_(CheckCode.kind == OUTCOME, CheckCode.code == vocab.NO_REMARK)
-    return ~exists().where(CheckCode.check_id == VehicleCheck.id, no_remark)
+    return VehicleCheck.has_remark.is_(True)
 
 
 def _sources(

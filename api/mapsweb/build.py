@@ -212,7 +212,16 @@ def heatmap(ctx: Context) -> Built:
         return time_view(ctx)
     zones = _zones(ctx)
     size = ctx.cell_m()
-    layers = {r: _cells(ctx, r, size) for r in RECORD_LAYERS}
+    checks, remarks = spatial_stats.checks_and_remarks(
+        ctx.session,
+        ctx.actor,
+        ctx.q.for_kind("checks"),
+        shape=ctx.q.shape,
+        cell_m=size,
+        rules=ctx.rules,
+        now=ctx.now,
+    )
+    layers = {"checks": checks, "remarks": remarks, "incidents": _cells(ctx, "incidents", size)}
     shown = ctx.q.records
     m = _new_map(ctx, zones, _cell_geoms(layers[shown]))
     legend = _zone_layers(ctx, m, zones)

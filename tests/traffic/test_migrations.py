@@ -192,3 +192,23 @@ def test_the_comparison_sees_a_missing_index(empty_engine: Engine) -> None:
         conn.execute(sa.text("DROP INDEX ix_audit_events_entity"))
     diff = schema_diff(empty_engine)
     assert [(d[0], d[1].name) for d in diff] == [("add_index", "ix_audit_events_entity")]
+
+
+def test_has_remark_is_backfilled_from_the_outcomes(empty_engine: Engine) -> None:
+    """Migration 0003 computes ``has_remark`` of existing checks from their codes."""
+    from traffic.demo import build_demo
+
+    upgrade(empty_engine)
+    build_demo(empty_engine, seed=5, checks=300, incidents=0)
+    downgrade(empty_engine, "0002")
+    upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT c.has_remark, EXISTS (SELECT 1 FROM check_codes k WHERE k.check_id = c.id"
+                " AND k.kind = 'outcome' AND k.code = 'UTAN_ANMARKNING') FROM vehicle_checks c"
+            )
+        ).all()
+    assert len(rows) == 300
+    assert {bool(remark) for remark, _ in rows} == {True, False}
+    assert all(bool(remark) != bool(clean) for remark, clean in rows)

@@ -231,6 +231,20 @@ def test_every_change_is_audited_in_the_same_transaction(session):
     assert events[1].username == "test-officer" and events[1].role == "officer"
 
 
+def test_has_remark_follows_the_outcomes(session):
+    op = make_operation(session)
+    check = make_check(session, op)
+    actor = make_actor(session)
+    session.flush()
+    assert check.has_remark is False  # the builder's check is "utan anmärkning"
+    update_check(session, actor=actor, check_id=check.id, data=CheckUpdate(outcomes=["TILLSAGELSE"]))
+    session.flush()
+    stored = text("SELECT has_remark FROM vehicle_checks WHERE id = :id")
+    assert bool(session.execute(stored, {"id": check.id.hex}).scalar_one()) is True
+    update_check(session, actor=actor, check_id=check.id, data=CheckUpdate(outcomes=["UTAN_ANMARKNING"]))
+    assert check.has_remark is False
+
+
 def test_audit_events_cannot_be_changed(session):
     make_operation(session)
     session.flush()

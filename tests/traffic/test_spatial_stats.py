@@ -194,6 +194,17 @@ def test_remarks_only_and_weights(demo: Session) -> None:
         ss.grid_counts(demo, "incidents", lead, remarks_only=True)
 
 
+@pytest.mark.parametrize("who", ["lead", "public"])
+@pytest.mark.parametrize("shape", ["square", "hex"])
+def test_checks_and_remarks_in_one_pass_equal_two_queries(demo: Session, who: str, shape: str) -> None:
+    actor = actors(demo)[who]
+    count = ss.grid_counts if shape == "square" else ss.hexbin_counts
+    checks, remarks = ss.checks_and_remarks(demo, actor, shape=shape, cell_m=250)
+    assert checks == count(demo, "checks", actor, cell_m=250)
+    assert remarks == count(demo, "checks", actor, cell_m=250, remarks_only=True)
+    assert 0 < sum(c.count for c in remarks) < sum(c.count for c in checks)
+
+
 def test_bad_parameters_name_the_field(demo: Session) -> None:
     lead = actors(demo)["lead"]
     for kwargs, field in (({"cell_m": 0}, "cell_m"), ({"cell_m": "x"}, "cell_m")):

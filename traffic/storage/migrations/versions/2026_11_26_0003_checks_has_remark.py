@@ -30,8 +30,11 @@ def _is_sqlite() -> bool:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("vehicle_checks", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("has_remark", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ALTER TABLE, never batch mode: rebuilding vehicle_checks on SQLite would drop it, and
+    # with foreign keys on that deletes every check's codes (ON DELETE CASCADE).
+    op.add_column(
+        "vehicle_checks", sa.Column("has_remark", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
     op.execute(BACKFILL)
     if _is_sqlite():
         op.create_index("ix_vehicle_checks_grid", "vehicle_checks", GRID_COLUMNS, unique=False)
@@ -40,5 +43,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     if _is_sqlite():
         op.drop_index("ix_vehicle_checks_grid", table_name="vehicle_checks")
-    with op.batch_alter_table("vehicle_checks", schema=None) as batch_op:
-        batch_op.drop_column("has_remark")
+    op.drop_column("vehicle_checks", "has_remark")  # SQLite >= 3.35 drops a column in place
