@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from api import scheduler
 from api.dashboard.imports import router as import_router
 from api.dashboard.routes import router as dashboard_router
 from api.errors import add_exception_handlers
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # self-hosted Swagger UI from api.security, if switched on
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
+        lifespan=scheduler.lifespan,  # the scheduled retention purge, when configured
     )
     app.state.settings = settings
     add_exception_handlers(app)

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     min_cell_size: int = Field(
         default=5, ge=1, description="public statistics suppress any group with fewer records than this"
     )
+    retention_file: Path | None = Field(
+        default=None, description="TOML file of retention periods (see docs/operations.md)"
+    )
+    purge_interval_hours: float = Field(
+        default=0, ge=0, description="the server purges per the retention policy this often; 0 = never (off)"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     production: bool = Field(

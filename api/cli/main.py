@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from api.cli import demo_cmd, io_cmd, map_cmd, report_cmd
+from api.cli import backup_cmd, demo_cmd, io_cmd, map_cmd, purge_cmd, report_cmd
 from api.cli.common import fail, one_line_errors, settings
 from api.db import engine_for, transaction
 from traffic.orgs.service import add_user, ensure_organisations
@@ -89,3 +89,5 @@ demo_cmd.register(app)
 io_cmd.register(app)
 map_cmd.register(app)  # after io_cmd: adds `export map`
 report_cmd.register(app)  # report, import-gpx
+purge_cmd.register(app)  # purge [--dry-run]
+backup_cmd.register(app)  # backup, restore (SQLite)

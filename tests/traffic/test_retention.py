@@ -202,6 +202,9 @@ def test_purge_removes_exactly_what_the_plan_listed(sess: Session) -> None:
                 assert same == {c: v for c, v in before[table][key].items() if c not in cleared_cols}
             else:
                 assert table == "audit_events" and row["action"] == PURGE_ACTION
+    # Checked rule by rule on its own: nothing past any deadline is left.
+    for rule in RULES:
+        assert sess.execute(_alone(rule, CUTOFF)).all() == [], rule.key
     # Idempotent: nothing is left for a second run.
     assert purge(sess, POLICY, NOW).total == 0
 

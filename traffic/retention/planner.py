@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from traffic.retention.policy import Policy
@@ -58,7 +58,8 @@ def steps(policy: Policy, now: datetime) -> list[Step]:
         cutoff = now - timedelta(days=days)
         own = conditions(rule, cutoff)
         earlier = taken.get(rule.table.name, [])
-        where = [*own, not_(or_(*earlier))] if earlier else own
+        # IS NOT TRUE, not NOT: a row whose age is NULL makes the earlier test NULL, not false.
+        where = [*own, or_(*earlier).is_not(true())] if earlier else own
         if rule.action == DELETE:
             taken.setdefault(rule.table.name, []).append(and_(*own))
         out.append(Step(rule, days, cutoff, where))
