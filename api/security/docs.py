@@ -1,4 +1,4 @@
-"""Swagger UI at ``/docs`` from files the app serves itself (PyPI ``swagger-ui-bundle``).
+"""Swagger UI at ``/docs`` from files the app serves itself (the static files of PyPI ``swagger-ui-py``).
 
 FastAPI's default page loads Swagger UI from a CDN: it breaks on a closed network and under
 the CSP. ReDoc is not offered: it would need a second bundle, and Swagger UI covers the need.
@@ -7,13 +7,13 @@ the CSP. ReDoc is not offered: it would need a second bundle, and Swagger UI cov
 from __future__ import annotations
 
 import re
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
-from swagger_ui_bundle import swagger_ui_path
 
 from api.pages import PageRequires
 from api.security.csp import allow_inline_scripts
@@ -22,7 +22,8 @@ from traffic.errors import NotFound
 
 DOCS_PATH = "/docs"
 ASSET_PREFIX = "/static/swagger/"
-ASSETS = Path(swagger_ui_path)
+# Swagger UI 5 (FastAPI writes OpenAPI 3.1, which Swagger UI 4 cannot read).
+ASSETS = Path(str(files("swagger_ui") / "static"))
 FILES = {
     "swagger-ui-bundle.js": "text/javascript",
     "swagger-ui.css": "text/css",
