@@ -59,8 +59,7 @@ def vocabularies() -> dict[str, list[dict[str, str]]]:
     """The code lists the forms offer, with Swedish and English labels (and finding groups)."""
     return {
         name: [
-            {"code": term.code, "sv": term.label_sv, "en": term.label_en}
-            for term in vocab.vocabulary(name)
+            {"code": term.code, "sv": term.label_sv, "en": term.label_en} for term in vocab.vocabulary(name)
         ]
         for name in VOCABULARIES
     }
