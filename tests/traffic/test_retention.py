@@ -42,8 +42,9 @@ from traffic.tallies.models import Tally
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 CUTOFF = datetime(2025, 1, 1, tzinfo=UTC)
-POLICY = Policy({r.key: (NOW - CUTOFF).days for r in RULES})
-OLD, NEW = datetime(2024, 6, 1, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC)
+# The audit trail is kept longer (cut-off 2024-01-01), so old events lose copied notes first.
+POLICY = Policy({r.key: 730 if r.key.startswith("audit.") else (NOW - CUTOFF).days for r in RULES})
+OLDEST, OLD, NEW = (datetime(y, 6, 1, tzinfo=UTC) for y in (2023, 2024, 2025))
 SECRET_NOTE = "hemlig anteckning om föraren"
 
 
@@ -65,9 +66,21 @@ def _extras(conn: sa.Connection) -> None:
         ids = conn.execute(sa.select(table.c.id).order_by(table.c.id).limit(2)).scalars().all()
         for rid, when in zip(ids, (OLD, NEW), strict=True):
             conn.execute(sa.update(table).where(table.c.id == rid).values(deleted_at=when))
-    for when in (OLD, NEW):
+    for when in (OLDEST, OLD, NEW):
         for action in ("read", "update"):
             conn.execute(sa.insert(AuditEvent).values(at=when, action=action, entity="vehicle_checks"))
+    for when in (OLD, NEW):
+        # Snapshots that still carry a note, a pseudonym and officer ids (the audit keeps copies).
+        snapshot = {"note": SECRET_NOTE, "vehicle_pseudonym": "abc123", "outcomes": ["BOT"]}
+        for entity, before, after in (
+            ("vehicle_checks", snapshot, {**snapshot, "note": None}),
+            ("operations", {"officer_ids": ["u1"], "note": None}, {"officer_ids": [], "note": "x"}),
+        ):
+            conn.execute(
+                sa.insert(AuditEvent).values(
+                    at=when, action="create", entity=entity, before=before, after=after
+                )
+            )
         conn.execute(
             sa.insert(IdempotencyRecord).values(
                 id=uuid.uuid4(),
@@ -134,7 +147,7 @@ def dump(session: Session) -> dict[str, dict[tuple, dict[str, Any]]]:
 
 
 def planned_targets(session: Session) -> dict[str, set[tuple]]:
-    return {s.rule.key: {tuple(row) for row in session.execute(s.targets())} for s in steps(POLICY, NOW)}
+    return {s.key: {tuple(row) for row in session.execute(s.targets())} for s in steps(POLICY, NOW)}
 
 
 def statistics(session: Session) -> dict[str, Any]:
@@ -174,7 +187,7 @@ def test_dry_run_changes_nothing_and_counts_what_would_go(sess: Session) -> None
     assert dump(sess) == before
     expected = planned_targets(sess)
     assert {k: i.count for k, i in items.items()} == {k: len(v) for k, v in expected.items()}
-    assert all(i.cutoff == CUTOFF for i in items.values())
+    assert all(i.cutoff == POLICY.cutoff(k.removeprefix("audit:"), NOW) for k, i in items.items())
 
 
 def test_purge_removes_exactly_what_the_plan_listed(sess: Session) -> None:
@@ -184,6 +197,16 @@ def test_purge_removes_exactly_what_the_plan_listed(sess: Session) -> None:
     after = dump(sess)
     assert {i.key: i.count for i in report.items} == {k: len(v) for k, v in expected.items()}
 
+    scrubbed = set().union(*(v for k, v in expected.items() if k.startswith("audit:")))
+    assert scrubbed, "the fixture has snapshots to scrub"
+    for key in scrubbed:
+        event = after["audit_events"][key]
+        text = json.dumps([event["before"], event["after"]])
+        assert SECRET_NOTE not in text and "abc123" not in text and '"u1"' not in text
+        if event["entity"] == "vehicle_checks":  # the rest of the snapshot stays
+            assert event["before"]["outcomes"] == ["BOT"]
+        before["audit_events"][key] = {**before["audit_events"][key], "before": None, "after": None}
+        after["audit_events"][key] = {**event, "before": None, "after": None}
     for table in before:
         rules = [r for r in RULES if r.table.name == table]
         gone = set(before[table]) - set(after[table])
@@ -204,7 +227,7 @@ def test_purge_removes_exactly_what_the_plan_listed(sess: Session) -> None:
                 assert table == "audit_events" and row["action"] == PURGE_ACTION
     # Checked rule by rule on its own: nothing past any deadline is left.
     for rule in RULES:
-        assert sess.execute(_alone(rule, CUTOFF)).all() == [], rule.key
+        assert sess.execute(_alone(rule, POLICY.cutoff(rule.key, NOW))).all() == [], rule.key
     # Idempotent: nothing is left for a second run.
     assert purge(sess, POLICY, NOW).total == 0
 
@@ -326,3 +349,17 @@ def test_bad_policy_is_refused_with_one_clear_line(
 def test_missing_policy_file(tmp_path: Path) -> None:
     with pytest.raises(RetentionConfigError, match="cannot read retention file"):
         load_policy(tmp_path / "nope.toml")
+
+
+def test_a_scrub_gate_lets_only_old_snapshots_change(sess: Session) -> None:
+    newest, oldest = _newest_and_oldest(sess)
+    sess.execute(sa.insert(AuditPurgeGate).values(cutoff=CUTOFF, mode="scrub"))
+    events = AuditEvent.__table__
+    for event_id, values in ((oldest, {"purpose": "x"}), (newest, {"before": {"note": None}})):
+        with pytest.raises(DBAPIError, match="append-only"), sess.begin_nested():
+            sess.execute(sa.update(events).where(events.c.id == event_id).values(values))
+    with pytest.raises(DBAPIError, match="append-only"), sess.begin_nested():
+        sess.execute(sa.delete(events).where(events.c.id == oldest))  # a scrub gate deletes nothing
+    with sess.begin_nested():
+        sess.execute(sa.update(events).where(events.c.id == oldest).values(before={"note": None}))
+    assert sess.scalar(sa.select(events.c.before).where(events.c.id == oldest)) == {"note": None}

@@ -35,9 +35,11 @@ class AuditEvent(Base):
 class AuditPurgeGate(Base):
     """Opens the audit trail's DELETE trigger for one purge transaction, never longer.
 
-    A row here lets the triggers delete audit events older than ``cutoff`` (of ``action``
-    only, when set). The retention purge inserts it, deletes, and removes it again in the same
-    transaction; PostgreSQL refuses a commit that leaves a gate open (migration 0004).
+    A ``delete`` row lets the triggers delete audit events older than ``cutoff`` (of
+    ``action`` only, when set); a ``scrub`` row lets them rewrite the snapshots (``before`` and
+    ``after``, nothing else) of such events. The retention purge inserts it, acts, and removes
+    it again in the same transaction; PostgreSQL refuses a commit that leaves a gate open
+    (migration 0004).
     """
 
     __tablename__ = "audit_purge_gates"
@@ -46,3 +48,4 @@ class AuditPurgeGate(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     cutoff: Mapped[datetime] = mapped_column(UTCDateTime)
     action: Mapped[str | None] = mapped_column(String(16), default=None)
+    mode: Mapped[str] = mapped_column(String(8), default="delete")  # delete | scrub

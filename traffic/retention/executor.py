@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import JSON, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from traffic.actors import SYSTEM, Actor
@@ -47,8 +47,50 @@ def lock(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
 
 
+def _gated(
+    session: Session, cutoff: datetime, mode: str, action: str | None, stmt: Any, rows: Any = None
+) -> int:
+    # The triggers let an audit event go, or its snapshots change, only while a gate is open (0004).
+    gate = session.execute(
+        insert(AuditPurgeGate).values(cutoff=cutoff, action=action, mode=mode).returning(AuditPurgeGate.id)
+    ).scalar_one()
+    try:
+        if rows is not None:
+            if rows:
+                session.execute(stmt, rows)
+            return len(rows)
+        return session.execute(stmt).rowcount
+    finally:
+        session.execute(delete(AuditPurgeGate).where(AuditPurgeGate.id == gate))
+
+
+def _blank(snapshot: Any, field: str, cleared: Any) -> Any:
+    if isinstance(snapshot, dict) and snapshot.get(field) not in (None, []):
+        return {**snapshot, field: cleared}
+    return snapshot
+
+
+def _scrub(session: Session, step: Step) -> int:
+    column, cleared = step.rule.column, step.rule.cleared
+    assert column is not None
+    events = AuditEvent.__table__
+    found = session.execute(select(events.c.id, events.c.before, events.c.after).where(*step.where)).all()
+    rows = [
+        {"b_id": i, "b_before": _blank(b, column, cleared), "b_after": _blank(a, column, cleared)}
+        for i, b, a in found
+    ]
+    stmt = (
+        update(events)
+        .where(events.c.id == bindparam("b_id"))
+        .values(before=bindparam("b_before", type_=JSON), after=bindparam("b_after", type_=JSON))
+    )
+    return _gated(session, step.cutoff, "scrub", None, stmt, rows)
+
+
 def _apply(session: Session, step: Step) -> int:
-    rule, table, where, cutoff = step.rule, step.rule.table, step.where, step.cutoff
+    if step.scrub:
+        return _scrub(session, step)
+    rule, table, where = step.rule, step.rule.table, step.where
     if rule.action == CLEAR:
         values = {rule.column: rule.cleared, "version": table.c.version + 1}
         stmt: Any = update(table).where(*where).values(values)
@@ -56,14 +98,7 @@ def _apply(session: Session, step: Step) -> int:
         stmt = delete(table).where(*where)
     if not rule.audit:
         return session.execute(stmt).rowcount
-    # The triggers let an audit event go only while a gate names a later cut-off (0004).
-    gate = session.execute(
-        insert(AuditPurgeGate).values(cutoff=cutoff, action=rule.audit_action).returning(AuditPurgeGate.id)
-    ).scalar_one()
-    try:
-        return session.execute(stmt).rowcount
-    finally:
-        session.execute(delete(AuditPurgeGate).where(AuditPurgeGate.id == gate))
+    return _gated(session, step.cutoff, "delete", rule.audit_action, stmt)
 
 
 def summary(policy: Policy, items: list[PlanItem]) -> dict[str, Any]:
@@ -83,7 +118,7 @@ def purge(
     lock(session)
     items = []
     for step in steps(policy, now):
-        items.append(PlanItem(step.rule.key, step.rule.action, step.days, step.cutoff, _apply(session, step)))
+        items.append(PlanItem(step.key, step.action, step.days, step.cutoff, _apply(session, step)))
     event = AuditEvent(
         user_id=str(actor.user_id) if actor.user_id else None,
         username=actor.username,

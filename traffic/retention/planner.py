@@ -3,7 +3,8 @@
 The executor runs exactly these steps, so a dry run and a purge at the same moment agree. Deletes
 run first, and each step leaves out rows an earlier delete of the same table takes (an old read
 event is counted under ``audit.reads`` only, a GPS track's note is not cleared when the track
-goes), so every row is counted once.
+goes), so every row is counted once. Last, the fields cleared are blanked in the snapshots
+of audit events older than their cut-off (``audit:checks.note``).
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from traffic.audit.models import AuditEvent
 from traffic.retention.policy import Policy
-from traffic.retention.rules import DELETE, Rule
+from traffic.retention.rules import CLEAR, DELETE, SCRUB, Rule, snapshot_holds
 
 
 @dataclass(frozen=True)
@@ -32,16 +34,32 @@ class PlanItem:
 
 @dataclass(frozen=True)
 class Step:
-    """One rule at its cut-off, with the exact rows it acts on."""
+    """One rule at its cut-off, with the exact rows it acts on (``scrub``: its audit snapshots)."""
 
     rule: Rule
     days: int
     cutoff: datetime
     where: list[ColumnElement[bool]]
+    scrub: bool = False
+
+    @property
+    def key(self) -> str:
+        """The rule's key; ``audit:`` before it for the audit snapshots of a cleared field."""
+        return f"audit:{self.rule.key}" if self.scrub else self.rule.key
+
+    @property
+    def action(self) -> str:
+        """clear, delete or scrub."""
+        return SCRUB if self.scrub else self.rule.action
+
+    @property
+    def table(self) -> Table:
+        """The table the step changes."""
+        return AuditEvent.__table__ if self.scrub else self.rule.table
 
     def targets(self) -> Select[Any]:
         """The primary keys of those rows (what a dry run would list one by one)."""
-        return select(*self.rule.table.primary_key.columns).where(*self.where)
+        return select(*self.table.primary_key.columns).where(*self.where)
 
 
 def conditions(rule: Rule, cutoff: datetime) -> list[ColumnElement[bool]]:
@@ -54,15 +72,23 @@ def steps(policy: Policy, now: datetime) -> list[Step]:
     active = sorted(policy.active(), key=lambda rd: rd[0].action != DELETE)
     out: list[Step] = []
     taken: dict[str, list[ColumnElement[bool]]] = {}
+
+    def unless_taken(table: str, own: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
+        earlier = taken.get(table, [])
+        # IS NOT TRUE, not NOT: a row whose age is NULL makes the earlier test NULL, not false.
+        return [*own, or_(*earlier).is_not(true())] if earlier else own
+
     for rule, days in active:
         cutoff = now - timedelta(days=days)
         own = conditions(rule, cutoff)
-        earlier = taken.get(rule.table.name, [])
-        # IS NOT TRUE, not NOT: a row whose age is NULL makes the earlier test NULL, not false.
-        where = [*own, or_(*earlier).is_not(true())] if earlier else own
+        out.append(Step(rule, days, cutoff, unless_taken(rule.table.name, own)))
         if rule.action == DELETE:
             taken.setdefault(rule.table.name, []).append(and_(*own))
-        out.append(Step(rule, days, cutoff, where))
+    for rule, days in active:
+        if rule.action == CLEAR:
+            cutoff = now - timedelta(days=days)
+            own = [AuditEvent.at < cutoff, snapshot_holds(rule)]
+            out.append(Step(rule, days, cutoff, unless_taken(AuditEvent.__tablename__, own), scrub=True))
     return out
 
 
@@ -70,11 +96,11 @@ def plan(session: Session, policy: Policy, now: datetime) -> list[PlanItem]:
     """Every active rule with its cut-off and how many rows it would clear or delete."""
     return [
         PlanItem(
-            s.rule.key,
-            s.rule.action,
+            s.key,
+            s.action,
             s.days,
             s.cutoff,
-            session.scalar(select(func.count()).select_from(s.rule.table).where(*s.where)) or 0,
+            session.scalar(select(func.count()).select_from(s.table).where(*s.where)) or 0,
         )
         for s in steps(policy, now)
     ]

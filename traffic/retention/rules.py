@@ -1,7 +1,9 @@
 """Every field or record kind the retention purge can remove, with its default period.
 
 A rule either *clears* one column (notes, pseudonyms, officer ids: the record and every count
-built from it stay) or *deletes* whole rows (audit events past their period, soft-deleted
+built from it stay; the same field is blanked in the snapshots of audit events older than the
+cut-off, which would otherwise keep a copy for the audit trail's longer period) or *deletes*
+whole rows (audit events past their period, soft-deleted
 records, GPS tracks, idempotency replays, login attempts). Rows are selected by an age
 column: a rule applies to rows whose age is before the cut-off (now minus the period).
 """
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Table, cast, func
+from sqlalchemy import ColumnElement, String, Table, Text, cast, func, or_
 
 from traffic.audit.models import AuditEvent
 from traffic.checks.models import VehicleCheck
@@ -25,6 +27,7 @@ from traffic.tallies.models import Tally
 
 CLEAR = "clear"
 DELETE = "delete"
+SCRUB = "scrub"  # a CLEAR rule's field blanked in audit snapshots
 YEAR = 365
 
 
@@ -121,3 +124,15 @@ RULES: tuple[Rule, ...] = (
     Rule("logins.attempts", LoginAttempt, DELETE, 90, lambda: LoginAttempt.at),
 )
 BY_KEY = {rule.key: rule for rule in RULES}
+
+
+def snapshot_holds(rule: Rule) -> ColumnElement[bool]:
+    """Audit events of the rule's table whose snapshots still hold a value of its field.
+
+    A text match on the stored JSON (``"note": "…"``, ``"officer_ids": ["…"``), written by
+    ``json.dumps`` with or without spaces; the purge then rewrites the matched snapshots.
+    """
+    opener = '["' if rule.cleared == [] else '"'
+    patterns = [f'%"{rule.column}":{space}{opener}%' for space in (" ", "")]
+    texts = [cast(AuditEvent.before, Text), cast(AuditEvent.after, Text)]
+    return (AuditEvent.entity == rule.table.name) & or_(*(t.like(p) for t in texts for p in patterns))
