@@ -107,6 +107,20 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", "/reports/{period}"): "reports:read",
     ("GET", "/reports/{period}/public"): "reports:public",
     ("GET", "/static/vendor/{path:path}"): "public",
+    # the field app (api.fieldapp): shell, manifest, service worker and files, no records
+    ("GET", "/falt"): "public",
+    ("GET", "/falt/manifest.webmanifest"): "public",
+    ("GET", "/falt/static/{name}"): "public",
+    ("GET", "/falt/sw.js"): "public",
+    # the dashboard (api.dashboard)
+    ("GET", "/login"): "public",
+    ("GET", "/dashboard/measures"): "measures:write",
+    ("GET", "/dashboard/measures/new"): "measures:write",
+    ("GET", "/dashboard/measures/{measure_id}"): "measures:write",
+    ("GET", "/dashboard/incidents"): "incidents:read",
+    ("GET", "/dashboard/reports"): "account",
+    ("GET", "/static/dashboard/{path:path}"): "public",
+    ("POST", "/api/v1/incidents/import"): "incidents:write",
     ("GET", "/docs"): "public",
     ("GET", "/static/swagger/{name}"): "public",
 }
@@ -302,6 +316,18 @@ INCIDENT = {
     "occurred_at": "2025-05-16T21:40:00+02:00",
     "geometry": point(15.1302, 58.3236),
     "source": "POLICE",
+}
+
+
+INCIDENT_FILE = {  # a GeoJSON file of one incident, for the import route
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "geometry": INCIDENT["geometry"],
+            "properties": {k: INCIDENT[k] for k in ("kind", "occurred_at", "source")},
+        }
+    ],
 }
 
 
@@ -508,6 +534,22 @@ def _builders() -> dict[tuple[str, str], Builder]:
         ("GET", "/ogc/collections/{collectionId}/items"): _static("/ogc/collections/zones/items"),
         ("GET", "/ogc/collections/{collectionId}/items/{featureId}"): _feature,
         ("GET", "/static/vendor/{path:path}"): _static("/static/vendor/MANIFEST.json"),
+        ("GET", "/falt"): _static("/falt"),
+        ("GET", "/falt/manifest.webmanifest"): _static("/falt/manifest.webmanifest"),
+        ("GET", "/falt/static/{name}"): _static("/falt/static/app.js"),
+        ("GET", "/falt/sw.js"): _static("/falt/sw.js"),
+        ("GET", "/login"): _static("/login"),
+        ("GET", "/dashboard/measures"): _static("/dashboard/measures"),
+        ("GET", "/dashboard/measures/new"): _static("/dashboard/measures/new"),
+        ("GET", "/dashboard/measures/{measure_id}"): lambda w, _r: Call(
+            f"/dashboard/measures/{w.done_measure}"
+        ),
+        ("GET", "/dashboard/incidents"): _static("/dashboard/incidents"),
+        ("GET", "/dashboard/reports"): _static("/dashboard/reports"),
+        ("GET", "/static/dashboard/{path:path}"): _static("/static/dashboard/dashboard.css"),
+        ("POST", "/api/v1/incidents/import"): _static(
+            "/api/v1/incidents/import?filename=m.geojson", INCIDENT_FILE
+        ),
         ("GET", "/docs"): _static("/docs"),
         ("GET", "/static/swagger/{name}"): _static("/static/swagger/swagger-ui.css"),
         ("GET", "/api/v1/audit"): _static("/api/v1/audit"),

@@ -156,12 +156,20 @@ def _urls(path: str, secrets: Secrets, officer_name: str) -> list[str]:
         return []  # single records: see _single_urls
     if path == "/ogc/collections/{collectionId}/items/{featureId}":
         return []
+    if path.startswith("/falt"):
+        return [] if "{" in path else [path]  # the field app: its shell holds vocabularies, no records
+    if path in ("/static/dashboard/{path:path}", "/dashboard/measures/{measure_id}"):
+        return []  # the dashboard's files, and one measure (measures hold no police records)
+    if path.startswith("/dashboard/") or path == "/login":
+        return [path, f"{path}?period={NOW.year}", f"{path}?focus=A_TRAKTOR&lang=en"]
     if path in ("/static/vendor/{path:path}", "/static/swagger/{name}", "/docs"):
         return []  # the maps' and the API docs' scripts and styles: files, no data
     if path.startswith("/maps/") and "{" not in path:
         return [path, f"{path}?period={NOW.year}", f"{path}?focus=A_TRAKTOR&lang=en"]
     if path in ("/", "/healthz", "/ogc", "/ogc/", "/ogc/conformance", "/ogc/collections"):
-        return [path, f"{path}?lang=en"] if path == "/" else [path]
+        return (
+            [path, f"{path}?lang=en", f"{path}?period={NOW.year}&focus=A_TRAKTOR"] if path == "/" else [path]
+        )
     if path == "/ogc/collections/{collectionId}":
         return [f"/ogc/collections/{c}" for c in OGC_COLLECTIONS]
     if path == "/ogc/collections/{collectionId}/items":
