@@ -73,8 +73,12 @@ def serve(
     options = {"host": host or cfg.host, "port": port or cfg.port, "access_log": access_log}
     if workers > 1:
         # Each worker process builds its own app from the environment (uvicorn needs a factory
-        # it can import); tokens, lock-outs and idempotency keys live in the database.
-        uvicorn.run("api.app:create_app", factory=True, workers=workers, **options)
+        # it can import); tokens, lock-outs and idempotency keys live in the database. A spawned
+        # worker re-imports this CLI and the app (seconds on a busy machine): uvicorn's default
+        # 5 s health check would kill it before it answers and restart it in a loop.
+        uvicorn.run(
+            "api.app:create_app", factory=True, workers=workers, timeout_worker_healthcheck=60, **options
+        )
     else:
         uvicorn.run(create_app(cfg), **options)
 
