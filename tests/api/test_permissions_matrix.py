@@ -112,11 +112,6 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", "/falt/manifest.webmanifest"): "public",
     ("GET", "/falt/static/{name}"): "public",
     ("GET", "/falt/sw.js"): "public",
-    # the field app (api.fieldapp): shell, manifest, service worker and files, no records
-    ("GET", "/falt"): "public",
-    ("GET", "/falt/manifest.webmanifest"): "public",
-    ("GET", "/falt/static/{name}"): "public",
-    ("GET", "/falt/sw.js"): "public",
     # the dashboard (api.dashboard)
     ("GET", "/login"): "public",
     ("GET", "/dashboard/measures"): "measures:write",
@@ -539,10 +534,6 @@ def _builders() -> dict[tuple[str, str], Builder]:
         ("GET", "/ogc/collections/{collectionId}/items"): _static("/ogc/collections/zones/items"),
         ("GET", "/ogc/collections/{collectionId}/items/{featureId}"): _feature,
         ("GET", "/static/vendor/{path:path}"): _static("/static/vendor/MANIFEST.json"),
-        ("GET", "/falt"): _static("/falt"),
-        ("GET", "/falt/manifest.webmanifest"): _static("/falt/manifest.webmanifest"),
-        ("GET", "/falt/static/{name}"): _static("/falt/static/app.js"),
-        ("GET", "/falt/sw.js"): _static("/falt/sw.js"),
         ("GET", "/falt"): _static("/falt"),
         ("GET", "/falt/manifest.webmanifest"): _static("/falt/manifest.webmanifest"),
         ("GET", "/falt/static/{name}"): _static("/falt/static/app.js"),

@@ -158,8 +158,6 @@ def _urls(path: str, secrets: Secrets, officer_name: str) -> list[str]:
         return []
     if path.startswith("/falt"):
         return [] if "{" in path else [path]  # the field app: its shell holds vocabularies, no records
-    if path.startswith("/falt"):
-        return [] if "{" in path else [path]  # the field app: its shell holds vocabularies, no records
     if path in ("/static/dashboard/{path:path}", "/dashboard/measures/{measure_id}"):
         return []  # the dashboard's files, and one measure (measures hold no police records)
     if path.startswith("/dashboard/") or path == "/login":
