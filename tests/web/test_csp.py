@@ -101,7 +101,9 @@ def test_api_docs_render_under_the_policy(live_sqlite, csp_pages):
 
 
 def test_field_app_under_the_policy(live_sqlite, csp_pages):
-    if not any(getattr(r, "path", "") == "/falt" for r in live_sqlite.app.routes):
+    import httpx
+
+    if httpx.get(live_sqlite.url("/falt"), follow_redirects=True).status_code == 404:
         pytest.skip("no field app in this build")
     watched = csp_pages(live_sqlite, "officer")
     page = watched.page
