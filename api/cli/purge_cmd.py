@@ -20,7 +20,11 @@ from traffic.retention.planner import PlanItem, plan
 from traffic.retention.policy import load_policy
 from traffic.storage.base import utcnow
 
-ACTIONS = {"clear": "töms / cleared", "delete": "raderas / deleted"}
+ACTIONS = {
+    "clear": "töms / cleared",
+    "delete": "raderas / deleted",
+    "scrub": "töms i logg / in audit",
+}
 
 
 def _table(title: str, items: list[PlanItem]) -> Table:
@@ -49,7 +53,7 @@ def purge(
     """Gallra enligt bevarandereglerna / purge what the retention policy says must go."""
     cfg = settings()
     policy = load_policy(policy_file, os.environ) if policy_file else current_policy(cfg)
-    console = Console(width=120)
+    console = Console(width=130)
     now = utcnow()
     if dry_run:
         with transaction(cfg.database_url) as session:
