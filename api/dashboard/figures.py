@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from traffic.actors import Actor
 from traffic.aggregates import CountTable, PublicRules, count_by, label
 from traffic.presence.analysis import DEFAULT_ZONE, hours_per_week, load_sessions
 from traffic.presence.models import PresenceSession
+from traffic.queries import spec
 from traffic.timeutil import Period, half_year
 from traffic.visibility import presence_condition
 from traffic.zones.models import Zone
@@ -67,9 +69,8 @@ def key_figures(session: Session, actor: Actor, filters: Filters, settings: Sett
         if kind == "incidents" and not allowed(actor.role, "incidents:read"):
             continue
         total = table(session, kind, group_by, actor, filters, settings).total
-        query = "&".join(
-            f"{k}={v}" for k, v in filters.query().items() if k != "focus" or kind in ("checks", "operations")
-        )
+        params = {k: v for k, v in filters.query().items() if k != "focus" or "focus" in spec(kind).columns}
+        query = urlencode(params)
         out.append(
             Figure(
                 key,
