@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -118,6 +119,18 @@ def declare_problem_schema(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+# SQLSTATEs of PostgreSQL lock conflicts: serialization failure, deadlock, lock not available.
+_BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def database_busy(exc: OperationalError) -> bool:
+    """A transient lock conflict (retrying helps), not a broken database or query."""
+    if getattr(exc.orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -176,6 +189,20 @@ def add_exception_handlers(app: FastAPI) -> None:
             headers["Allow"] = ", ".join(allowed_methods(req)) or headers.get("Allow", "")
         return problem(exc.status_code, str(exc.detail), str(exc.detail), headers=headers or None)
 
+    async def busy(req: Request, exc: OperationalError) -> JSONResponse:
+        # The database could not take the lock in time (SQLite's busy timeout with several
+        # workers, a PostgreSQL lock or serialization conflict): nothing was stored, so the
+        # client may simply retry (with the same Idempotency-Key).
+        if not database_busy(exc):
+            return await crash(req, exc)
+        log.warning("database busy: %s", exc.orig)
+        return problem(
+            503,
+            "Databasen är upptagen / database busy",
+            "the database is busy; nothing was saved, retry shortly",
+            headers={"Retry-After": "1"},
+        )
+
     async def crash(_req: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return problem(500, "Internt fel / internal error", "Something went wrong; it has been logged.")
@@ -186,4 +213,5 @@ def add_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http)  # type: ignore[arg-type]
     app.add_exception_handler(TooManyAttempts, locked)  # type: ignore[arg-type]
     app.add_exception_handler(StaleDataError, stale)  # type: ignore[arg-type]
+    app.add_exception_handler(OperationalError, busy)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, crash)
