@@ -84,12 +84,18 @@ def log_in(field: Field, role: str = "officer") -> None:
     page.wait_for_selector("#view-ops:not([hidden])")
 
 
+_TOKENS: dict[tuple[str, str], str] = {}  # one login per server and role: logins are rate-limited
+
+
 def token(live: LiveApp, role: str = "officer") -> str:
     """A bearer token for the role's test user."""
+    if (live.base, role) in _TOKENS:
+        return _TOKENS[live.base, role]
     body = json.dumps({"username": live.users[role], "password": PASSWORD}).encode()
     req = Request(live.url("/api/v1/auth/login"), body, {"Content-Type": "application/json"})
     with urlopen(req, timeout=10) as res:
-        return json.load(res)["access_token"]
+        _TOKENS[live.base, role] = json.load(res)["access_token"]
+    return _TOKENS[live.base, role]
 
 
 def api_get(live: LiveApp, path: str, role: str = "officer") -> Any:

@@ -224,15 +224,23 @@ def focused(page) -> str:
     )
 
 
-def tab_to(page, target: str, limit: int = 80) -> None:
-    """Press Tab until the element with id or data-code ``target`` has the focus (a visible ring)."""
+def tab_until(page, condition: str, limit: int = 80) -> None:
+    """Press Tab until ``condition`` holds for the focused element, which must show a focus ring."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if focused(page) == target:
+        if page.evaluate(condition):
             ring = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-            assert ring != "none", f"no visible focus on {target}"
+            assert ring != "none", f"no visible focus: {condition}"
             return
-    raise AssertionError(f"Tab never reached {target}")
+    raise AssertionError(f"Tab never reached: {condition}")
+
+
+def tab_to(page, target: str) -> None:
+    """Press Tab until the element with id or data-code ``target`` has the focus."""
+    tab_until(
+        page,
+        f"(document.activeElement.id || document.activeElement.getAttribute('data-code')) === '{target}'",
+    )
 
 
 def test_keyboard_only_check(live_sqlite, fields):
@@ -249,10 +257,7 @@ def test_keyboard_only_check(live_sqlite, fields):
     page.keyboard.type("webbtestens-langa-losenord")
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#op-list a[data-op='{op['id']}']")
-    for _ in range(80):  # Tab to the operation's link, then Enter
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.getAttribute('data-op')") == op["id"]:
-            break
+    tab_until(page, f"document.activeElement.getAttribute('data-op') === '{op['id']}'")
     page.keyboard.press("Enter")
     page.wait_for_selector("#view-op:not([hidden])")
     tab_to(page, "CAR")
@@ -260,11 +265,9 @@ def test_keyboard_only_check(live_sqlite, fields):
     tab_to(page, "RAPPORTEFTERGIFT")
     page.keyboard.press("Enter")
     screenshot(page, "falt-keyboard-desktop")
-    for _ in range(80):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.matches('#check-form button[type=submit]')"):
-            break
+    tab_until(page, "document.activeElement.matches('#check-form button[type=submit]')")
     page.keyboard.press("Enter")
+    page.wait_for_selector("#toast:has-text('Sparad i telefonen')")
     field.wait_unsent(0)
     (check,) = checks_of(live, op["id"])
     assert check["vehicle_type"] == "CAR" and check["outcomes"] == ["RAPPORTEFTERGIFT"]
