@@ -58,7 +58,9 @@ class ServeProcess:
             cmd = [str(Path(sys.executable).parent / "trafiktrygg"), "serve", *where, "--no-access-log"]
         else:
             uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app"]
-            cmd = [*uvicorn, *where, "--no-access-log", "--log-level", "warning"]
+            # A slow-starting worker (a busy machine) must not be killed by the 5 s health check.
+            quiet = ["--no-access-log", "--log-level", "warning", "--timeout-worker-healthcheck", "60"]
+            cmd = [*uvicorn, *where, *quiet]
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
                 cmd, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
