@@ -22,6 +22,9 @@ PAYLOADS = [
     '" onmouseover="window.__pwned=1',
     "' onmouseover='window.__pwned=1",
     "&lt;already escaped&gt;",
+    "{{ 7*7 }}",
+    "{% if true %}jinja{% endif %}",
+    "{{ cycler.__init__.__globals__.os.getpid() }}",
     NASTY,
 ]
 
@@ -29,7 +32,7 @@ PAYLOADS = [
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_no_character_with_meaning_survives(payload):
     out = safe_text(payload)
-    for ch in "<>\"'`$\\":
+    for ch in "<>\"'`$\\{}":
         assert ch not in out, (payload, out)
     assert "${" not in out
 
@@ -72,3 +75,26 @@ def test_folium_popup_and_tooltip_carry_only_the_escaped_text():
     assert "${document" not in script
     assert "<img" not in script
     assert safe_text(NASTY) in script
+
+
+@pytest.mark.parametrize("template", ["{{ 7*7 }}", "{% if true %}jinja-ran{% endif %}", "{# gone #}"])
+def test_jinja_in_record_text_does_not_run_when_the_page_is_built(template):
+    # branca renders folium's output as a Jinja template again: raw braces would run server-side.
+    m = folium.Map(location=list(reversed(STATION)), tiles=None)
+    folium.Marker(
+        list(reversed(STATION)),
+        popup=folium.Popup(safe_text(template)),
+        tooltip=folium.Tooltip(safe_text(template)),
+    ).add_to(m)
+    point = {"type": "Point", "coordinates": list(STATION)}
+    feature = {"type": "Feature", "geometry": point, "properties": {"note": safe_text(template)}}
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": [feature]},
+        tooltip=folium.GeoJsonTooltip(["note"]),
+    ).add_to(m)
+    page = render_page(m)
+    assert "49" not in page.replace(safe_text(template), "")
+    # Had it run, "jinja-ran" would stand alone; the inert text keeps its escaped brace before it.
+    assert page.count("jinja-ran") == page.count("#125;jinja-ran")
+    assert page.count(safe_text(template)) >= 2
+    assert html.unescape(safe_text(template)) == template

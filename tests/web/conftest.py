@@ -55,7 +55,10 @@ PASSWORD = "webbtestens-langa-losenord"
 ROLE_ORGS = {"officer": "polisen", "lead": "polisen", "planner": "mjolby_kommun", "admin": "mjolby_kommun"}
 ROLES = ("public", *ROLE_ORGS)
 TILE_HOSTS = ("https://tile.openstreetmap.org/",)
-NASTY = "<img src=x onerror=window.__pwned=1> ${document.title='x'} `tick` back\\slash \\` end"
+NASTY = (
+    "<img src=x onerror=window.__pwned=1> ${document.title='x'} `tick` back\\slash \\` "
+    "{{ 7*7 }} {% if 1 %}jinja{% endif %} end"  # Jinja: branca renders map output as a template again
+)
 XSS_SPOT = (15.20, 58.36)  # east of Mjölby town, inside the municipality, away from the demo data
 
 
