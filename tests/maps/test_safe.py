@@ -77,7 +77,9 @@ def test_folium_popup_and_tooltip_carry_only_the_escaped_text():
     assert safe_text(NASTY) in script
 
 
-@pytest.mark.parametrize("template", ["{{ 7*7 }}", "{% if true %}jinja-ran{% endif %}", "{# gone #}"])
+@pytest.mark.parametrize(
+    "template", ["{{ 'jinja' ~ '-ran' }}", "{% if true %}jinja-ran{% endif %}", "{# jinja-ran #}"]
+)
 def test_jinja_in_record_text_does_not_run_when_the_page_is_built(template):
     # branca renders folium's output as a Jinja template again: raw braces would run server-side.
     m = folium.Map(location=list(reversed(STATION)), tiles=None)
@@ -93,7 +95,6 @@ def test_jinja_in_record_text_does_not_run_when_the_page_is_built(template):
         tooltip=folium.GeoJsonTooltip(["note"]),
     ).add_to(m)
     page = render_page(m)
-    assert "49" not in page.replace(safe_text(template), "")
     # Had it run, "jinja-ran" would stand alone; the inert text keeps its escaped brace before it.
     assert page.count("jinja-ran") == page.count("#125;jinja-ran")
     assert page.count(safe_text(template)) >= 2
