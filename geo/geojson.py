@@ -201,6 +201,8 @@ def _orient(geom: BaseGeometry) -> BaseGeometry:
 
 def geometry_to_geojson(geom: BaseGeometry, precision: int = 6) -> dict[str, Any]:
     """Encode ``geom`` as an RFC 7946 geometry: CCW exteriors, CW holes, rounded coordinates."""
+    if geom.geom_type == "Point" and not geom.is_empty:  # most records: skip transform and orient
+        return {"type": "Point", "coordinates": np.round(geom.coords[0], precision).tolist()}
     rounded = shapely.transform(geom, lambda c: np.round(c, precision))
     # Orient after rounding: rounding a tiny ring could otherwise flip its winding.
     return _encode(_orient(rounded))

@@ -53,7 +53,7 @@ def items(
     q: ItemsQueryDep,
 ) -> JSONResponse:
     """A page of the features the caller may see, filtered by bbox and datetime, with a next link."""
-    page = list_records(session, coll.kind, actor, q.flt, limit=q.limit, offset=q.offset)
+    page = list_records(session, coll.kind, actor, q.flt, limit=q.limit, offset=q.offset, rows=True)
     links = page_links(request, page, GEOJSON)
     links.append(_collection_link(request, coll))
     body = {

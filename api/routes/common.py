@@ -41,7 +41,7 @@ def read_one(
 
 def list_kind(request: Request, session: Session, kind: str, actor: Actor, q: ListQuery) -> JSONResponse:
     """A page of visible records; reads of police records are logged with their ids."""
-    page = list_records(session, kind, actor, q.flt, limit=q.limit, offset=q.offset, sort=q.sort)
+    page = list_records(session, kind, actor, q.flt, limit=q.limit, offset=q.offset, sort=q.sort, rows=True)
     if kind in POLICE_RECORD_KINDS and page.items:
         log_read(session, _entity(kind), [str(o.id) for o in page.items])
     return render_page(request, kind, page, actor, q.geojson)
