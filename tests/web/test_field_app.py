@@ -7,10 +7,13 @@ logs through the taps an officer would make, and reads the result back from the 
 from __future__ import annotations
 
 import json
+import re
+from urllib.error import HTTPError
+from urllib.request import urlopen
 
 import pytest
 
-from tests.web.conftest import ROOT, screenshot
+from tests.web.conftest import ROOT, _watch, screenshot
 from tests.web.field_helpers import (
     A11Y_PROBLEMS,
     HERE,
@@ -95,6 +98,14 @@ def test_check_logged_offline_survives_a_reload_and_arrives_once(request, fields
     page.wait_for_selector("#view-op:not([hidden])")
     assert field.unsent() == 1
     assert page.locator("#recent .state.pending").count() == 1
+    # closing the tab loses nothing either: a new tab, still offline, finds the entry waiting
+    url = page.url
+    page.close()
+    field.watched = _watch(field.context.new_page(), lambda u: u.startswith((live.base + "/", "data:")))
+    page = field.page
+    page.goto(url)
+    page.wait_for_selector("#view-op:not([hidden])")
+    assert field.unsent() == 1
 
     field.context.set_offline(False)
     field.wait_unsent(0)
@@ -403,6 +414,16 @@ def test_every_view_labelled_touch_sized_with_contrast_and_screenshots(live_sqli
     page.click("#op-locate")
     page.wait_for_function("() => document.getElementById('op-pos').textContent.includes('±')")
     check("newop")
+    # or a tap on the map: the operation is placed there
+    box = page.locator("#op-map").bounding_box()
+    page.locator("#op-map").click(position={"x": box["width"] * 0.75, "y": box["height"] * 0.6})
+    page.wait_for_selector("#op-pos:has-text('Position vald på kartan')")
+    page.click("#op-form button[type=submit]")
+    page.wait_for_selector("#view-op:not([hidden])")
+    tapped = page.evaluate("location.hash").split("/")[1]
+    field.wait_unsent(0)
+    lon, lat = api_get(live, f"/api/v1/operations/{tapped}")["geometry"]["coordinates"]
+    assert lon > HERE["longitude"] and lat < HERE["latitude"]  # right of and below the marker
     page.goto(live.url(f"/falt#op/{op['id']}"))
     page.wait_for_selector("#view-op:not([hidden])")
     chip(page, "check-type", "A_TRAKTOR").click()
@@ -420,3 +441,38 @@ def test_every_view_labelled_touch_sized_with_contrast_and_screenshots(live_sqli
     page.click("#outbox-link")
     page.wait_for_selector("#view-outbox:not([hidden])")
     check("outbox")
+
+
+def test_shell_manifest_worker_and_files_over_http(live_sqlite):
+    """What the browser tests take for granted, at the HTTP level."""
+    live = live_sqlite
+
+    def get(path: str):
+        with urlopen(live.url(path), timeout=10) as res:
+            return res.status, res.headers, res.read()
+
+    status, headers, body = get("/falt")
+    html = body.decode()
+    assert status == 200 and headers["Cache-Control"] == "no-cache"
+    assert "onclick" not in html and "<script>" not in html  # data block and files only (strict CSP)
+    config = json.loads(
+        re.search(r'<script id="tt-config" type="application/json">(.*?)</script>', html).group(1)
+    )
+    assert {"A_TRAKTOR", "CAR"} <= {t["code"] for t in config["vocab"]["vehicle_type"]}
+    assert {t["code"]: t["sv"] for t in config["vocab"]["outcome"]}["UTAN_ANMARKNING"] == "utan anmärkning"
+    _, headers, body = get("/falt/sw.js")
+    assert headers["Service-Worker-Allowed"] == "/falt" and headers["Content-Type"].startswith(
+        "text/javascript"
+    )
+    precache = json.loads(re.search(r"var PRECACHE = (\[.*?\]);", body.decode()).group(1))
+    assert "/falt" in precache and "/static/vendor/leaflet/leaflet.js" in precache
+    for path in precache:  # everything the worker keeps exists
+        assert get(path)[0] == 200, path
+    _, headers, body = get("/falt/manifest.webmanifest")
+    manifest = json.loads(body)
+    assert manifest["start_url"] == "/falt" and manifest["display"] == "standalone"
+    assert {"192x192", "512x512"} <= {i["sizes"] for i in manifest["icons"]}
+    for bad in ("/falt/static/nope.js", "/falt/static/..%2Froutes.py", "/falt/static/shell.py"):
+        with pytest.raises(HTTPError) as err:
+            get(bad)
+        assert err.value.code == 404
