@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -123,8 +124,10 @@ def declare_problem_schema(app: FastAPI) -> None:
 _BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
 
-def database_busy(exc: OperationalError) -> bool:
-    """A transient lock conflict (retrying helps), not a broken database or query."""
+def database_busy(exc: OperationalError | PoolTimeout) -> bool:
+    """A transient lock conflict or no free connection (retrying helps), not a broken database."""
+    if isinstance(exc, PoolTimeout):
+        return True
     if getattr(exc.orig, "sqlstate", None) in _BUSY_SQLSTATES:
         return True
     text = str(exc.orig).lower()
@@ -189,13 +192,13 @@ def add_exception_handlers(app: FastAPI) -> None:
             headers["Allow"] = ", ".join(allowed_methods(req)) or headers.get("Allow", "")
         return problem(exc.status_code, str(exc.detail), str(exc.detail), headers=headers or None)
 
-    async def busy(req: Request, exc: OperationalError) -> JSONResponse:
+    async def busy(req: Request, exc: OperationalError | PoolTimeout) -> JSONResponse:
         # The database could not take the lock in time (SQLite's busy timeout with several
-        # workers, a PostgreSQL lock or serialization conflict): nothing was stored, so the
-        # client may simply retry (with the same Idempotency-Key).
+        # workers, a PostgreSQL lock or serialization conflict), or every pooled connection
+        # stayed taken: nothing was stored, so the client may retry (same Idempotency-Key).
         if not database_busy(exc):
             return await crash(req, exc)
-        log.warning("database busy: %s", exc.orig)
+        log.warning("database busy: %s", getattr(exc, "orig", exc))
         return problem(
             503,
             "Databasen är upptagen / database busy",
@@ -214,4 +217,5 @@ def add_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(TooManyAttempts, locked)  # type: ignore[arg-type]
     app.add_exception_handler(StaleDataError, stale)  # type: ignore[arg-type]
     app.add_exception_handler(OperationalError, busy)  # type: ignore[arg-type]
+    app.add_exception_handler(PoolTimeout, busy)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, crash)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from api.app import create_app
 from api.db import engine_for
@@ -69,3 +70,7 @@ def test_sqlite_lock_held_elsewhere_gives_503_then_retry_succeeds(tmp_path: Path
 )
 def test_only_lock_conflicts_count_as_busy(orig: object, busy: bool) -> None:
     assert database_busy(OperationalError("stmt", {}, orig)) is busy  # type: ignore[arg-type]
+
+
+def test_no_free_pooled_connection_counts_as_busy() -> None:
+    assert database_busy(PoolTimeout("QueuePool limit of size 5 overflow 10 reached"))
