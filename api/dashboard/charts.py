@@ -86,7 +86,7 @@ def columns(points: list[tuple[str, float]], *, width: int = 720, height: int = 
 
 def rows(points: list[tuple[str, float]], *, width: int = 720, row_h: int = 30) -> Chart:
     """Horizontal bars top to bottom (outcomes), the label above each bar's end as text."""
-    left = 220.0
+    left = 270.0
     height = max(len(points), 1) * row_h + 8
     top_value = _nice_max(max([v for _, v in points] + [0.0]))
     bars = []

@@ -210,3 +210,31 @@ def test_the_dashboard_works_with_the_keyboard_alone(live_sqlite, open_page):
             .map(e => e.outerHTML.slice(0, 80))"""
     )
     assert not small, small
+
+
+# Emulated slow mobile network (Lighthouse's "slow 4G": 1.6 Mbit/s down, 750 kbit/s up, 150 ms)
+# and a four times slower CPU, as on a cheap tablet.
+SLOW = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8}
+BUDGET = {"/": (150_000, 4.0), "/dashboard/measures/new": (700_000, 10.0)}  # bytes, seconds
+
+
+def test_page_weight_and_time_to_interactive_on_a_slow_network(live_sqlite, open_page, record_property):
+    for path, (max_bytes, max_seconds) in BUDGET.items():
+        watched = open_page(live_sqlite, "planner")
+        page = watched.page
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        cdp.send("Network.emulateNetworkConditions", SLOW)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        page.goto(live_sqlite.url(path), wait_until="load")
+        # Every script is a file loaded at the end of the body: at "load" the page has its handlers.
+        nav = page.evaluate("() => performance.getEntriesByType('navigation')[0].toJSON()")
+        total = nav["transferSize"] + page.evaluate(
+            "() => performance.getEntriesByType('resource').reduce((n, r) => n + r.transferSize, 0)"
+        )
+        seconds = nav["loadEventEnd"] / 1000
+        record_property(f"bytes {path}", total)
+        record_property(f"seconds to interactive {path}", round(seconds, 2))
+        print(f"{path}: {total / 1000:.0f} kB, interactive after {seconds:.2f} s on slow 4G")  # noqa: T201
+        assert total <= max_bytes and seconds <= max_seconds, (path, total, seconds)

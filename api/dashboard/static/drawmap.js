@@ -8,6 +8,12 @@ window.ttDrawMap = function (el, field, options) {
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
   }
+  // Zone outlines for orientation (also without a basemap); clicks pass through to the drawing.
+  fetch("/api/v1/zones?f=geojson&limit=100", { credentials: "same-origin" })
+    .then(function (res) { return res.ok ? res.json() : null; })
+    .then(function (zones) {
+      if (zones) L.geoJSON(zones, { interactive: false, style: { color: "#0b2e59", weight: 1, fill: false } }).addTo(map);
+    });
   const drawn = L.featureGroup().addTo(map);
 
   function write() {
