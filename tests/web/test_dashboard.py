@@ -238,3 +238,22 @@ def test_page_weight_and_time_to_interactive_on_a_slow_network(live_sqlite, open
         record_property(f"seconds to interactive {path}", round(seconds, 2))
         print(f"{path}: {total / 1000:.0f} kB, interactive after {seconds:.2f} s on slow 4G")  # noqa: T201
         assert total <= max_bytes and seconds <= max_seconds, (path, total, seconds)
+
+
+def test_record_text_and_search_terms_stay_text(live_sqlite, open_page):
+    watched = open_page(live_sqlite, "planner")
+    page = watched.page
+    nasty = live_sqlite.nasty.text
+    items = page.request.get(live_sqlite.url("/api/v1/measures?limit=1000")).json()["items"]
+    (measure,) = [m["id"] for m in items if m["title"] == nasty]
+    for path in (f"/dashboard/measures/{measure}", "/dashboard/measures", "/dashboard/incidents", "/"):
+        page.goto(live_sqlite.url(path))
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("() => window.__pwned") is None, path
+    page.goto(live_sqlite.url("/dashboard/measures"))
+    page.fill("#q", nasty)
+    page.press("#q", "Enter")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("#q") == nasty and page.evaluate("() => window.__pwned") is None
+    assert page.locator("[data-testid=measure-table] a", has_text="<img src=x").count() == 1
+    assert not watched.real_errors(), watched.errors
