@@ -74,6 +74,18 @@ def open_field(browser: Any, live: LiveApp, size: str = "phone", **extra: Any) -
     return Field(live, context, watched)
 
 
+def wait_view(page: Any, name: str, timeout: float = 20) -> None:
+    """Wait for a view of the app; on a timeout say where the app is and what it keeps."""
+    try:
+        page.wait_for_selector(f"#view-{name}:not([hidden])", timeout=timeout * 1000)
+    except Exception as exc:
+        state = page.evaluate(
+            "() => ({url: location.href, user: localStorage.getItem('tt.user'),"
+            " ops: localStorage.getItem('tt.ops'), localOps: localStorage.getItem('tt.localOps')})"
+        )
+        raise AssertionError(f"view {name} not shown: {state}") from exc
+
+
 def log_in(field: Field, role: str = "officer") -> None:
     """Open /falt and sign in through the form."""
     page = field.page
@@ -81,7 +93,7 @@ def log_in(field: Field, role: str = "officer") -> None:
     page.fill("#login-user", field.live.users[role])
     page.fill("#login-pass", PASSWORD)
     page.click("#login-form button[type=submit]")
-    page.wait_for_selector("#view-ops:not([hidden])")
+    wait_view(page, "ops")
 
 
 _TOKENS: dict[tuple[str, str], str] = {}  # one login per server and role: logins are rate-limited

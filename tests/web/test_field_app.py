@@ -23,6 +23,7 @@ from tests.web.field_helpers import (
     log_in,
     ongoing_operation,
     open_field,
+    wait_view,
 )
 
 OFFLINE = "net::ERR_INTERNET_DISCONNECTED"  # the console's note of a request made while offline (expected)
@@ -53,7 +54,7 @@ def chip(page, group: str, code: str):
 
 def open_operation(field, op_id: str) -> None:
     field.page.click(f"#op-list a[data-op='{op_id}']")
-    field.page.wait_for_selector("#view-op:not([hidden])")
+    wait_view(field.page, "op")
 
 
 @pytest.mark.parametrize("backend", ["live_sqlite", "live_postgis"])
@@ -67,12 +68,12 @@ def test_check_logged_offline_survives_a_reload_and_arrives_once(request, fields
 
     # start an operation at "my position" (the emulated phone: resecentrum, ±12 m)
     page.click("#view-ops a[href='#newop']")
-    page.wait_for_selector("#view-newop:not([hidden])")
+    wait_view(page, "newop")
     page.fill("#op-title", "Fältapp A-traktorkontroll")
     page.click("#op-locate")
     page.wait_for_function("() => document.getElementById('op-pos').textContent.includes('±12 m')")
     page.click("#op-form button[type=submit]")
-    page.wait_for_selector("#view-op:not([hidden])")
+    wait_view(page, "op")
     op_id = page.evaluate("location.hash").split("/")[1]
     field.wait_unsent(0)
     op = api_get(live, f"/api/v1/operations/{op_id}")
@@ -95,7 +96,7 @@ def test_check_logged_offline_survives_a_reload_and_arrives_once(request, fields
 
     response = page.reload()
     assert response is not None and response.from_service_worker
-    page.wait_for_selector("#view-op:not([hidden])")
+    wait_view(page, "op")
     assert field.unsent() == 1
     assert page.locator("#recent .state.pending").count() == 1
     # closing the tab loses nothing either: a new tab, still offline, finds the entry waiting
@@ -104,7 +105,7 @@ def test_check_logged_offline_survives_a_reload_and_arrives_once(request, fields
     field.watched = _watch(field.context.new_page(), lambda u: u.startswith((live.base + "/", "data:")))
     page = field.page
     page.goto(url)
-    page.wait_for_selector("#view-op:not([hidden])")
+    wait_view(page, "op")
     assert field.unsent() == 1
 
     field.context.set_offline(False)
@@ -197,7 +198,7 @@ def test_presence_check_in_and_out_online_and_offline(live_sqlite, fields):
     page = field.page
     log_in(field)
     page.click("#view-ops a[href='#presence']")
-    page.wait_for_selector("#view-presence:not([hidden])")
+    wait_view(page, "presence")
     page.wait_for_function("() => document.querySelectorAll('#p-zone option').length > 0")
     zone = page.locator("#p-zone option").first  # the resecentrum zones come first
     zone_id, zone_name = zone.get_attribute("value"), zone.inner_text()
@@ -260,7 +261,7 @@ def test_keyboard_only_check(live_sqlite, fields):
     field = fields(live, "desktop")
     page = field.page
     page.goto(live.url("/falt"))
-    page.wait_for_selector("#view-login:not([hidden])")
+    wait_view(page, "login")
     tab_to(page, "login-user")
     page.keyboard.type(live.users["officer"])
     page.keyboard.press("Tab")
@@ -270,7 +271,7 @@ def test_keyboard_only_check(live_sqlite, fields):
     page.wait_for_selector(f"#op-list a[data-op='{op['id']}']")
     tab_until(page, f"document.activeElement.getAttribute('data-op') === '{op['id']}'")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#view-op:not([hidden])")
+    wait_view(page, "op")
     tab_to(page, "CAR")
     page.keyboard.press("Space")
     tab_to(page, "RAPPORTEFTERGIFT")
@@ -313,7 +314,7 @@ def test_rejected_entry_shows_the_reason_and_can_be_fixed_or_discarded(live_sqli
 
     # another refused entry, discarded: nothing arrives
     page.goto(live.url(f"/falt#op/{op['id']}"))
-    page.wait_for_selector("#view-op:not([hidden])")
+    wait_view(page, "op")
     chip(page, "check-type", "CAR").tap()
     page.click("#more-details summary")
     page.fill("#c-fine", "500")
@@ -397,12 +398,12 @@ def test_every_view_labelled_touch_sized_with_contrast_and_screenshots(live_sqli
         screenshot(page, f"falt-{view}-{size}")
 
     page.goto(live.url("/falt"))
-    page.wait_for_selector("#view-login:not([hidden])")
+    wait_view(page, "login")
     check("login")
     page.click("#lang-btn")  # English, kept across a reload
     assert page.inner_text("#h-login") == "Log in"
     page.reload()
-    page.wait_for_selector("#view-login:not([hidden])")
+    wait_view(page, "login")
     assert page.inner_text("#h-login") == "Log in" and page.evaluate("document.documentElement.lang") == "en"
     check("login-en")
     page.click("#lang-btn")
@@ -419,13 +420,13 @@ def test_every_view_labelled_touch_sized_with_contrast_and_screenshots(live_sqli
     page.locator("#op-map").click(position={"x": box["width"] * 0.75, "y": box["height"] * 0.6})
     page.wait_for_selector("#op-pos:has-text('Position vald på kartan')")
     page.click("#op-form button[type=submit]")
-    page.wait_for_selector("#view-op:not([hidden])")
+    wait_view(page, "op")
     tapped = page.evaluate("location.hash").split("/")[1]
     field.wait_unsent(0)
     lon, lat = api_get(live, f"/api/v1/operations/{tapped}")["geometry"]["coordinates"]
     assert lon > HERE["longitude"] and lat < HERE["latitude"]  # right of and below the marker
     page.goto(live.url(f"/falt#op/{op['id']}"))
-    page.wait_for_selector("#view-op:not([hidden])")
+    wait_view(page, "op")
     chip(page, "check-type", "A_TRAKTOR").click()
     assert page.is_visible("#atraktor")
     chip(page, "check-type", "CAR").click()
@@ -439,7 +440,7 @@ def test_every_view_labelled_touch_sized_with_contrast_and_screenshots(live_sqli
     page.wait_for_function("() => document.querySelectorAll('#p-zone option').length > 0")
     check("presence")
     page.click("#outbox-link")
-    page.wait_for_selector("#view-outbox:not([hidden])")
+    wait_view(page, "outbox")
     check("outbox")
 
 
