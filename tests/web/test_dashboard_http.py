@@ -70,8 +70,9 @@ def test_dashboard_pages_are_csp_clean_and_load_only_local_files(live_sqlite, ro
             assert c.get(url).status_code == 200, url
 
 
-def test_filters_change_the_key_figures_and_match_the_stats_api(live_sqlite):
-    planner = client(live_sqlite, "planner")
+@pytest.mark.parametrize("backend", ["sqlite", "postgis"])
+def test_filters_change_the_key_figures_and_match_the_stats_api(request, backend):
+    planner = client(request.getfixturevalue(f"live_{backend}"), "planner")
     seen = {}
     for period in ("2024H1", "2025H1"):
         html = planner.get("/", params={"period": period}).text
@@ -98,13 +99,15 @@ def test_a_bad_filter_is_named_and_dropped_not_a_failed_page(live_sqlite):
     )
 
 
-def test_a_planner_never_sees_a_planned_operation_anywhere_in_the_dashboard(live_sqlite):
-    planner, lead = client(live_sqlite, "planner"), client(live_sqlite, "lead")
+@pytest.mark.parametrize("backend", ["sqlite", "postgis"])
+def test_a_planner_never_sees_a_planned_operation_anywhere_in_the_dashboard(request, backend):
+    live = request.getfixturevalue(f"live_{backend}")
+    planner, lead = client(live, "planner"), client(live, "lead")
     urls = [f"{p}?{q}" for p in PAGES for q in FILTERS]
     before = {u: planner.get(u).text for u in urls}
     tag = uuid.uuid4().hex[:8]
     secrets = [f"HEMLIG planerad {tag}", f"HEMLIG anteckning {tag}", f"Hemlig plats {tag}"]
-    with transaction(live_sqlite.db_url) as session:
+    with transaction(live.db_url) as session:
         officer = make_actor(session, role="officer", org="polisen")
         now = datetime.now(UTC)
         planned = make_operation(
