@@ -191,6 +191,20 @@ def test_tally_of_seven_without_remark_and_two_fines_shows_in_the_statistics(liv
     (tally,) = api_get(live, f"/api/v1/tallies?operation_id={op['id']}")["items"]
     assert tally["counts"] == {"UTAN_ANMARKNING": 7, "ORDNINGSBOT": 2}
 
+    # the control is over: end the operation (offline, so its end time is the phone's, not the sync's)
+    field.context.set_offline(True)
+    page.once("dialog", lambda d: d.accept())
+    page.click("#end-op-btn")
+    wait_view(page, "ops")
+    ended_at = page.evaluate("new Date().toISOString()")
+    assert page.locator(f"#op-list a[data-op='{op['id']}']").count() == 0
+    assert field.unsent() == 1
+    page.wait_for_timeout(1500)
+    field.context.set_offline(False)
+    field.wait_unsent(0)
+    done = api_get(live, f"/api/v1/operations/{op['id']}")
+    assert done["status"] == "COMPLETED" and done["actual_end"] < ended_at
+
 
 def test_presence_check_in_and_out_online_and_offline(live_sqlite, fields):
     live = live_sqlite

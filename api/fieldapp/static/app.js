@@ -87,8 +87,15 @@
   }
 
   // ---------- operations ----------
-  function ops() { return load("tt.ops", []).concat(load("tt.localOps", [])); }
-  function findOp(id) { return ops().filter(function (o) { return o.id === id; })[0] || null; }
+  function ops() {
+    var ended = load("tt.ended", []);
+    return load("tt.ops", []).concat(load("tt.localOps", [])).filter(function (o) { return ended.indexOf(o.id) < 0; });
+  }
+  /** An operation by id: listed, made here, or opened here before (so it opens offline too). */
+  function findOp(id) {
+    var all = load("tt.ops", []).concat(load("tt.localOps", []), load("tt.opened", []));
+    return all.filter(function (o) { return o.id === id; })[0] || null;
+  }
   function rememberOp(op) {
     var local = load("tt.localOps", []).filter(function (o) { return o.id !== op.id; });
     local.push(op);
@@ -163,6 +170,7 @@
     }
     if (!op) { location.hash = "#ops"; return; }
     current = op;
+    keep("tt.opened", load("tt.opened", []).filter(function (o) { return o.id !== op.id; }).concat([op]).slice(-20));
     $("h-op").textContent = op.title;
     var bits = [TT.forms.shortLabel(TT.forms.term("focus", op.focus))];
     if (op.place_name) bits.push(op.place_name);
@@ -184,6 +192,22 @@
       li.appendChild(el("span", { class: "state " + e.status }, t(e.status)));
       list.appendChild(li);
     });
+  }
+
+  /** End the operation now: its end time is taken here, so an offline end keeps the right time. */
+  async function endOp() {
+    var op = current;
+    if (!op || !window.confirm(t("confirmEnd"))) return;
+    var u = user();
+    await TT.store.add({
+      id: TT.forms.uuid(), kind: "endop", method: "PATCH", url: "/api/v1/operations/" + op.id,
+      body: { status: "COMPLETED", actual_end: new Date().toISOString() }, label: op.title, user: u.username
+    });
+    keep("tt.ended", load("tt.ended", []).concat([op.id]).slice(-50));
+    TT.forms.toast(t("opEnded") + " – " + t("savedLocal"));
+    refreshCount();
+    TT.sync.now();
+    location.hash = "#ops";
   }
 
   // ---------- zones (for presence), kept for offline use ----------
@@ -301,6 +325,7 @@
     TT.forms.init();
     $("login-form").addEventListener("submit", login);
     $("logout-btn").addEventListener("click", logout);
+    $("end-op-btn").addEventListener("click", endOp);
     $("sync-btn").addEventListener("click", function () { TT.sync.now(); });
     $("lang-btn").addEventListener("click", function () {
       TT.i18n.toggle();
@@ -315,6 +340,8 @@
     route();
     refreshCount();
     verify().then(function () { TT.sync.start(); if (user()) loadZones(); });
+    // Ask the browser never to evict the outbox under storage pressure.
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register("/falt/sw.js", { scope: "/falt" }).catch(function (err) {
         console.warn("service worker", err);

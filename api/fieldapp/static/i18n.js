@@ -43,6 +43,8 @@
     checkedIn: "Checked in at {z} since {t}.", checkedInShort: "Checked in", checkedOut: "Checked out",
     vehicles: "{n} vehicles", noEntries: "Nothing saved here yet.", tallyOf: "tally, {n} vehicles",
     fixed: "Fixed – will be sent again", discarded: "Discarded", dec: "Decrease", inc: "Increase",
+    confirmEnd: "End the operation now? Its end time is now.", opEnded: "Operation ended",
+    kind_endop: "End of operation",
     notPolice: "Only police roles can log checks and presence; what you save will be rejected."
   };
   var sv = {
@@ -63,6 +65,8 @@
     checkedIn: "Incheckad vid {z} sedan {t}.", checkedInShort: "Incheckad", checkedOut: "Utcheckad",
     vehicles: "{n} fordon", noEntries: "Inget sparat här än.", tallyOf: "räkning, {n} fordon",
     fixed: "Rättad – skickas igen", discarded: "Slängd", dec: "Minska", inc: "Öka",
+    confirmEnd: "Avsluta insatsen nu? Sluttiden blir nu.", opEnded: "Insatsen avslutad",
+    kind_endop: "Avslutad insats",
     notPolice: "Bara polisroller kan logga kontroller och närvaro; det du sparar avvisas."
   };
   var dict = { sv: sv, en: en };

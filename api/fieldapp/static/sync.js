@@ -5,6 +5,9 @@
   "use strict";
   var TT = (window.TT = window.TT || {});
   var MIN_WAIT = 5000, MAX_WAIT = 300000;
+  // Writes without Idempotency-Key support, repeated after a lost answer, are refused with 422
+  // on this field ("already checked out", "already completed"): what was asked for is done.
+  var ALREADY_DONE = { checkout: "end_at", endop: "status" };
   var timer = null, wait = MIN_WAIT;
 
   function problemOf(res) {
@@ -60,17 +63,21 @@
         wait = Math.min(wait * 2, MAX_WAIT);
         return;
       }
-      var v = verdict(entry, res);
-      if (v === "rejected" && entry.kind === "checkout" && res.status === 422) v = "sent"; // already out
+      var v = verdict(entry, res), problem = null;
+      if (v === "rejected") {
+        problem = await problemOf(res);
+        var done = ALREADY_DONE[entry.kind];
+        if (done && res.status === 422 && problem.errors.some(function (f) { return f.field === done; })) v = "sent";
+      }
       if (v === "sent") {
         entry.status = "sent";
         entry.sentAt = new Date().toISOString();
         entry.problem = null;
         await TT.store.put(entry);
-        TT.app.sent(entry, await res.json().catch(function () { return null; }));
+        TT.app.sent(entry);
       } else if (v === "rejected") {
         entry.status = "rejected";
-        entry.problem = await problemOf(res);
+        entry.problem = problem;
         await TT.store.put(entry);
       } else if (v === "auth") {
         TT.sync.last = { at: new Date(), ok: false, reason: "401" };
