@@ -236,7 +236,8 @@
   }
   async function renderOutbox() {
     var rows = await mine();
-    $("outbox-summary").textContent = rows.length ? t("outboxCount", { n: rows.length }) : t("outboxEmpty");
+    var summary = rows.length === 1 ? t("outboxOne") : t("outboxCount", { n: rows.length });
+    $("outbox-summary").textContent = rows.length ? summary : t("outboxEmpty");
     var last = TT.sync.last;
     if (last && !last.ok) $("outbox-summary").textContent += " " + t("lastTry", { t: when(last.at.toISOString()), r: last.reason });
     var list = $("outbox-list");
@@ -248,8 +249,11 @@
       li.appendChild(el("div", { class: "state " + e.status }, t(e.status)));
       if (e.status === "rejected" && e.problem) {
         var why = el("div", { class: "problem error" });
-        why.appendChild(el("div", null, e.problem.status + " " + e.problem.title + (e.problem.detail ? ": " + e.problem.detail : "")));
-        (e.problem.errors || []).forEach(function (f) { why.appendChild(el("div", null, f.field + ": " + f.message)); });
+        var fields = e.problem.errors || [];
+        // The field list says it all when there is one; otherwise the detail.
+        var head = e.problem.status + " " + e.problem.title + (fields.length || !e.problem.detail ? "" : ": " + e.problem.detail);
+        why.appendChild(el("div", null, head));
+        fields.forEach(function (f) { why.appendChild(el("div", { class: "field" }, f.field + ": " + f.message)); });
         li.appendChild(why);
         var acts = el("div", { class: "row-actions" });
         if (["check", "tally", "operation"].indexOf(e.kind) >= 0) acts.appendChild(button("fix", "primary", function () { fix(e); }));
