@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -71,6 +72,19 @@ def effect(session: Session, m: SafetyMeasure) -> Effect | None:
     if m.status != "COMPLETED" or m.completed_on is None:
         return None
     return measure_effects(session, [m])[0]
+
+
+def days(span: tuple[date, date] | None) -> str:
+    """A period of the effect as ``first – last`` day (the model keeps the day after the last)."""
+    if span is None:
+        return ""
+    return f"{span[0]} – {span[1] - timedelta(days=1)}"
+
+
+def number(value: float, lang: str) -> str:
+    """Two decimals, with a decimal comma in Swedish."""
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang == "sv" else text
 
 
 def geometry_text(m: SafetyMeasure | None) -> str:

@@ -113,7 +113,9 @@ def measure_edit(
         kinds=_labels("measure_kind", lang), can_edit=register.editable_by(actor, m),
         next_statuses=register.next_statuses(m.status), effect=register.effect(session, m),
         status_labels=dict(_labels("measure_status", lang)), geometry_text=register.geometry_text(m),
-        caveat=CAVEAT[lang], **_tiles(request),
+        caveat=CAVEAT[lang],
+        days=register.days,
+        number=register.number, **_tiles(request),
     )  # fmt: skip
 
 

@@ -190,3 +190,22 @@ def test_incident_import_is_all_or_nothing_and_names_the_row(live_sqlite):
         client(live_sqlite, "admin").post("/api/v1/incidents/import", content=good.encode()).status_code
         == 403
     )
+
+
+def test_a_completed_measure_shows_its_before_after_effect(live_sqlite):
+    from traffic.effects import measure_effects
+    from traffic.measures.models import SafetyMeasure
+
+    planner = client(live_sqlite, "planner")
+    with transaction(live_sqlite.db_url) as session:
+        effects = [e for e in measure_effects(session) if e.ratio is not None]
+        effect = effects[0]
+        assert session.get(SafetyMeasure, effect.measure_id).status == "COMPLETED"
+    html = planner.get(f"/dashboard/measures/{effect.measure_id}").text
+    panel = html[html.index('data-testid="effect"') :]
+    cells = [int(n) for n in re.findall(r'<td class="n">(\d+)</td>', panel)[:6]]
+    expected = [effect.incidents.before, effect.incidents.after, effect.remarks.before, effect.remarks.after]
+    assert cells == [*expected, effect.comparison.before, effect.comparison.after]
+    assert f"{effect.ratio:.2f}".replace(".", ",") in panel
+    proposed = planner.get(f"/dashboard/measures/{_measure_page(live_sqlite, planner)}").text
+    assert "Effekten beräknas för genomförda åtgärder." in proposed
