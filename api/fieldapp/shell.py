@@ -29,7 +29,7 @@ LEAFLET = (
     "/static/vendor/leaflet/images/marker-shadow.png",
 )
 ICONS = ("icon.svg", "icon-192.png", "icon-512.png")
-VOCABULARIES = ("vehicle_type", "outcome", "finding", "focus", "speed_method", "presence_mode")
+VOCABULARIES = ("vehicle_type", "outcome", "finding", "focus", "speed_method", "presence_mode", "role")
 MJOLBY = (58.3249, 15.1316)  # lat, lon of the town centre: where the map opens without a position
 
 

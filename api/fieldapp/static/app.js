@@ -131,7 +131,7 @@
   }
   async function renderOps() {
     var u = user();
-    $("who-name").textContent = u ? u.username + " (" + u.role + ")" : "";
+    $("who-name").textContent = u ? u.username + " (" + TT.forms.shortLabel(TT.forms.term("role", u.role)) + ")" : "";
     renderOpList();
     await fetchOps();
     renderOpList();
