@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.request import Request, urlopen
 
-from tests.web.conftest import PASSWORD, LiveApp, Watched, _watch
+from tests.web.conftest import PASSWORD, LiveApp, Watched, _signed_in, _watch
 
 SIZES: dict[str, dict[str, Any]] = {
     "phone": {
@@ -97,6 +97,22 @@ def log_in(field: Field, role: str = "officer") -> None:
 
 
 _TOKENS: dict[tuple[str, str], str] = {}  # one login per server and role: logins are rate-limited
+
+
+def signed_in(field: Field, browser: Any, role: str = "officer") -> None:
+    """Open /falt already signed in: the session cookie of the shared per-role login and the name
+    the app keeps after its own login (logins are rate-limited; the form is tested elsewhere)."""
+    state = _signed_in(browser, field.live, role)
+    field.context.add_cookies(state["cookies"])
+    page = field.page
+    page.goto(field.live.url("/falt"))
+    wait_view(page, "login")
+    page.evaluate(
+        "u => localStorage.setItem('tt.user', JSON.stringify(u))",
+        {"username": field.live.users[role], "role": role},
+    )
+    page.reload()
+    wait_view(page, "ops")
 
 
 def token(live: LiveApp, role: str = "officer") -> str:

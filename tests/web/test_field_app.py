@@ -23,6 +23,7 @@ from tests.web.field_helpers import (
     log_in,
     ongoing_operation,
     open_field,
+    signed_in,
     wait_view,
 )
 
@@ -121,12 +122,12 @@ def test_check_logged_offline_survives_a_reload_and_arrives_once(request, fields
     assert check["id"] in entry_ids  # the client's UUID is the record's id
 
 
-def test_entry_sent_twice_after_a_dropped_response_is_one_record(live_sqlite, fields):
+def test_entry_sent_twice_after_a_dropped_response_is_one_record(live_sqlite, fields, browser):
     live = live_sqlite
     op = ongoing_operation(live, "Tappat svar")
     field = fields(live, "phone")
     page = field.page
-    log_in(field)
+    signed_in(field, browser)
     posts: list[int] = []
 
     def drop_first_answer(route):
@@ -165,12 +166,12 @@ def test_entry_sent_twice_after_a_dropped_response_is_one_record(live_sqlite, fi
     field.watched.errors[:] = [e for e in field.watched.errors if "ERR_FAILED" not in e]  # the dropped answer
 
 
-def test_tally_of_seven_without_remark_and_two_fines_shows_in_the_statistics(live_sqlite, fields):
+def test_tally_of_seven_without_remark_and_two_fines_shows_in_the_statistics(live_sqlite, fields, browser):
     live = live_sqlite
     op = ongoing_operation(live, "Snabbkontroll")
     field = fields(live, "phone")
     page = field.page
-    log_in(field)
+    signed_in(field, browser)
     open_operation(field, op["id"])
     page.click("#mode-tally")
     for _ in range(7):
@@ -206,11 +207,11 @@ def test_tally_of_seven_without_remark_and_two_fines_shows_in_the_statistics(liv
     assert done["status"] == "COMPLETED" and done["actual_end"] < ended_at
 
 
-def test_presence_check_in_and_out_online_and_offline(live_sqlite, fields):
+def test_presence_check_in_and_out_online_and_offline(live_sqlite, fields, browser):
     live = live_sqlite
     field = fields(live, "phone")
     page = field.page
-    log_in(field)
+    signed_in(field, browser)
     page.click("#view-ops a[href='#presence']")
     wait_view(page, "presence")
     page.wait_for_function("() => document.querySelectorAll('#p-zone option').length > 0")
@@ -299,12 +300,12 @@ def test_keyboard_only_check(live_sqlite, fields):
     assert check["vehicle_type"] == "CAR" and check["outcomes"] == ["RAPPORTEFTERGIFT"]
 
 
-def test_rejected_entry_shows_the_reason_and_can_be_fixed_or_discarded(live_sqlite, fields):
+def test_rejected_entry_shows_the_reason_and_can_be_fixed_or_discarded(live_sqlite, fields, browser):
     live = live_sqlite
     op = ongoing_operation(live, "Avvisad")
     field = fields(live, "phone")
     page = field.page
-    log_in(field)
+    signed_in(field, browser)
     open_operation(field, op["id"])
     # a fine without the outcome "ordningsbot": the server refuses it (the form lets it through)
     chip(page, "check-type", "A_TRAKTOR").tap()

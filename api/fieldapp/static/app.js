@@ -204,8 +204,8 @@
       body: { status: "COMPLETED", actual_end: new Date().toISOString() }, label: op.title, user: u.username
     });
     keep("tt.ended", load("tt.ended", []).concat([op.id]).slice(-50));
+    await refreshCount();
     TT.forms.toast(t("opEnded") + " – " + t("savedLocal"));
-    refreshCount();
     TT.sync.now();
     location.hash = "#ops";
   }

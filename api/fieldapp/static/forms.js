@@ -104,13 +104,12 @@
       fixing.body = entry.body; fixing.label = entry.label;
       fixing.status = "pending"; fixing.problem = null;
       await TT.store.put(fixing);
-      toast(t("fixed"));
     } else {
       entry.user = user.username;
       await TT.store.add(entry);
-      toast(t("savedLocal"));
     }
-    TT.app.refreshCount();
+    await TT.app.refreshCount(); // the counter already includes the entry when "saved" shows
+    toast(t(fixing ? "fixed" : "savedLocal"));
     TT.sync.now();
     return entry;
   }
@@ -423,8 +422,8 @@
       }
     });
     localStorage.removeItem("tt.presenceOpen");
+    await TT.app.refreshCount();
     toast(t("checkedOut") + " – " + t("savedLocal"));
-    TT.app.refreshCount();
     TT.sync.now();
     showPresence();
     $("p-zone").focus();
