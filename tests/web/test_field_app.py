@@ -448,6 +448,12 @@ def test_every_view_labelled_touch_sized_with_contrast_and_screenshots(live_sqli
     assert not page.is_visible("#atraktor")  # A-traktor fields only for A-traktorer
     chip(page, "check-type", "A_TRAKTOR").click()
     check("op-check")
+    page.click("#lang-btn")  # switching language keeps what is chosen
+    assert chip(page, "check-type", "A_TRAKTOR").get_attribute("aria-pressed") == "true"
+    assert chip(page, "check-type", "A_TRAKTOR").inner_text() == "A-tractor"
+    assert page.inner_text("#check-form button[type=submit]") == "Save check"
+    check("op-check-en")
+    page.click("#lang-btn")
     page.click("#mode-tally")
     check("op-tally")
     page.click("#view-op .crumbs a")

@@ -73,6 +73,7 @@
       else if (res.ok) {
         var me = await res.json();
         keep("tt.user", { username: me.username, role: me.role });
+        keep("tt.lastUser", { username: me.username });
         $("relogin").hidden = true;
       }
     } catch (e) { /* offline: keep working on what the phone knows */ }
@@ -307,6 +308,17 @@
     show("ops");
     renderOps();
   }
+  /** Redraw the texts of the open view in the new language without resetting any form. */
+  function relabelView() {
+    if (!$("view-ops").hidden) renderOps();
+    if (!$("view-outbox").hidden) renderOutbox();
+    if (!$("view-presence").hidden) TT.forms.presence();
+    if (!$("view-op").hidden && current) {
+      $("op-meta").textContent = [TT.forms.shortLabel(TT.forms.term("focus", current.focus)), current.place_name]
+        .filter(Boolean).join(" · ");
+      renderRecent();
+    }
+  }
   function online() { $("net").hidden = navigator.onLine; }
 
   TT.app = {
@@ -334,7 +346,7 @@
     $("lang-btn").addEventListener("click", function () {
       TT.i18n.toggle();
       TT.forms.relabel();
-      route();
+      relabelView();
     });
     window.addEventListener("hashchange", route);
     window.addEventListener("online", online);
