@@ -5,9 +5,10 @@
   "use strict";
   var TT = (window.TT = window.TT || {});
   var MIN_WAIT = 5000, MAX_WAIT = 300000;
-  // Writes without Idempotency-Key support, repeated after a lost answer, are refused with 422
-  // on this field ("already checked out", "already completed"): what was asked for is done.
-  var ALREADY_DONE = { checkout: "end_at", endop: "status" };
+  // A checkout (no Idempotency-Key support), repeated after a lost answer, is refused with 422
+  // on end_at ("already checked out"): what was asked for is done. Ending an operation is a
+  // PATCH of status and end time, the same however often it is sent.
+  var ALREADY_DONE = { checkout: "end_at" };
   var timer = null, wait = MIN_WAIT;
 
   function problemOf(res) {
