@@ -499,6 +499,8 @@ def test_every_view_labelled_touch_sized_with_contrast_and_screenshots(live_sqli
     assert not page.is_visible("#atraktor")  # A-traktor fields only for A-traktorer
     chip(page, "check-type", "A_TRAKTOR").click()
     check("op-check")
+    pressed = page.get_by_role("button", name="A-traktor", exact=True)  # the tick is not in the name
+    assert pressed.get_attribute("aria-pressed") == "true"
     page.click("#lang-btn")  # switching language keeps what is chosen
     assert chip(page, "check-type", "A_TRAKTOR").get_attribute("aria-pressed") == "true"
     assert chip(page, "check-type", "A_TRAKTOR").inner_text() == "A-tractor"
