@@ -1,4 +1,4 @@
-"""``POST /api/v1/incidents/import``: a file upload through the import code of the CLI.
+"""``POST /api/v1/imports/incidents``: a file upload through the import code of the CLI.
 
 The request body is the file itself (CSV in Swedish Excel style, GeoJSON or GeoPackage); the
 ``filename`` parameter only lends its suffix to the format detection. Rows go through
@@ -25,7 +25,8 @@ from traffic.errors import ValidationFailed
 from traffic.io.importer import import_file
 from traffic.io.readers import SUFFIXES
 
-router = APIRouter(prefix="/api/v1/incidents", tags=["händelser / incidents"], responses=PROBLEM_RESPONSES)
+# Not under /api/v1/incidents: "import" there would read as an incident id for other methods.
+router = APIRouter(prefix="/api/v1/imports", tags=["händelser / incidents"], responses=PROBLEM_RESPONSES)
 Writer = Annotated[Actor, Depends(Requires("incidents:write"))]
 
 
@@ -48,7 +49,7 @@ class ImportResult(BaseModel):
 
 
 @router.post(
-    "/import",
+    "/incidents",
     summary="Importera händelser från fil / import incidents from a file",
     response_model=ImportResult,
     openapi_extra={"requestBody": {"required": True, "content": {

@@ -120,7 +120,7 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", "/dashboard/incidents"): "incidents:read",
     ("GET", "/dashboard/reports"): "account",
     ("GET", "/static/dashboard/{path:path}"): "public",
-    ("POST", "/api/v1/incidents/import"): "incidents:write",
+    ("POST", "/api/v1/imports/incidents"): "incidents:write",
     ("GET", "/docs"): "public",
     ("GET", "/static/swagger/{name}"): "public",
 }
@@ -547,8 +547,8 @@ def _builders() -> dict[tuple[str, str], Builder]:
         ("GET", "/dashboard/incidents"): _static("/dashboard/incidents"),
         ("GET", "/dashboard/reports"): _static("/dashboard/reports"),
         ("GET", "/static/dashboard/{path:path}"): _static("/static/dashboard/dashboard.css"),
-        ("POST", "/api/v1/incidents/import"): _static(
-            "/api/v1/incidents/import?filename=m.geojson", INCIDENT_FILE
+        ("POST", "/api/v1/imports/incidents"): _static(
+            "/api/v1/imports/incidents?filename=m.geojson", INCIDENT_FILE
         ),
         ("GET", "/docs"): _static("/docs"),
         ("GET", "/static/swagger/{name}"): _static("/static/swagger/swagger-ui.css"),

@@ -96,8 +96,10 @@ def test_incidents_are_recorded_and_imported_through_the_ui(live_sqlite, open_pa
     page.fill("#i-when", "2025-05-20T17:30")
     page.fill("#i-description", f"Fortkörning Kungsvägen {tag}")
     page.locator("#incident-map").click(position=_map_point(page, "ttIncidentMap", *KUNGSVAGEN))
-    page.click("#incident-form button[type=submit]")
-    page.wait_for_selector("#incident-message.notice")
+    with page.expect_navigation():  # the page reloads itself after "saved": wait it out
+        page.click("#incident-form button[type=submit]")
+        page.wait_for_selector("#incident-message.notice")
+    page.wait_for_selector("#incident-map.leaflet-container")
     found = page.request.get(live_sqlite.url("/api/v1/incidents?kind=SPEEDING_CONCERN&limit=1000")).json()
     (mine,) = [i for i in found["items"] if i["description"] == f"Fortkörning Kungsvägen {tag}"]
     # the time is read in the browser's time zone (the officer's or planner's clock)

@@ -175,19 +175,19 @@ def test_incident_import_is_all_or_nothing_and_names_the_row(live_sqlite):
     bad = good + f"CRASHY;2025-05-17T10:00:00+02:00;POLICE;15.13;58.32;import {tag} b\n"
     count = lambda: planner.get("/api/v1/incidents", params={"limit": 1}).json()["numberMatched"]  # noqa: E731
     n0 = count()
-    res = planner.post("/api/v1/incidents/import", params={"filename": "h.csv"}, content=bad.encode("utf-8"))
+    res = planner.post("/api/v1/imports/incidents", params={"filename": "h.csv"}, content=bad.encode("utf-8"))
     assert res.status_code == 422 and res.headers["content-type"].startswith("application/problem+json")
     assert any(e["field"] == "row 2: kind" for e in res.json()["errors"]), res.json()
     assert count() == n0
     res = planner.post(
-        "/api/v1/incidents/import", params={"filename": "h.csv", "partial": "true"}, content=bad.encode()
+        "/api/v1/imports/incidents", params={"filename": "h.csv", "partial": "true"}, content=bad.encode()
     )
     assert res.status_code == 200 and res.json()["accepted"] == 1 and res.json()["rejected_rows"] == 1
     assert count() == n0 + 1
-    empty = planner.post("/api/v1/incidents/import", content=b"")
+    empty = planner.post("/api/v1/imports/incidents", content=b"")
     assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "file"
     assert (
-        client(live_sqlite, "admin").post("/api/v1/incidents/import", content=good.encode()).status_code
+        client(live_sqlite, "admin").post("/api/v1/imports/incidents", content=good.encode()).status_code
         == 403
     )
 

@@ -46,7 +46,7 @@
     const file = imp.elements.file.files[0];
     if (!file) { imp.elements.file.focus(); return; }
     const params = new URLSearchParams({ filename: file.name, partial: imp.elements.partial.checked ? "true" : "false" });
-    const res = await fetch("/api/v1/incidents/import?" + params.toString(), {
+    const res = await fetch("/api/v1/imports/incidents?" + params.toString(), {
       method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/octet-stream" }, body: file,
     });
     const data = await res.json();
