@@ -11,7 +11,9 @@ from rich.table import Table
 from api.cli.common import one_line_errors, progress, settings
 from api.db import engine_for, transaction
 from traffic.demo import DEMO_ACTOR, build_demo
+from traffic.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 from traffic.demo.build import DEFAULT_SEED
+from traffic.errors import ValidationFailed
 from traffic.stats import record_counts
 from traffic.storage.migrate import upgrade
 
@@ -55,11 +57,23 @@ def demo(
         "--if-empty",
         help="Gör inget om data redan finns / do nothing when the database already has data",
     ),
+    accounts: bool = typer.Option(
+        True,
+        "--accounts/--no-accounts",
+        help="Skapa demokonton, ett per roll / create demo sign-ins, one per role",
+    ),
 ) -> None:
     """Ladda demodata för Mjölby 2024–2025 / load the Mjölby demo data for 2024–2025."""
     cfg = settings()
     url = cfg.database_url
+    if accounts and cfg.production:
+        raise ValidationFailed(
+            "demo accounts have a published password: refused in production mode; use --no-accounts",
+            field="TRAFIKTRYGG_PRODUCTION",
+        )
     upgrade(engine_for(url))
+    if accounts:
+        _accounts(url)
     if if_empty and not reset and has_records(url):
         typer.echo("Data finns redan; demodata laddas inte / data exists; demo data not loaded")
         return
@@ -97,14 +111,18 @@ def _summary(counts: dict[str, int], seed: int, seconds: float) -> None:
     table.add_column("Antal / count", justify="right")
     for key, n in counts.items():
         table.add_row(LABELS.get(key, key), str(n))
-    console = Console()
-    console.print(table)
-    console.print(
-        "Inga användare skapas / no users are created: "
-        "echo 'ett-långt-lösenord' | trafiktrygg user add NAMN --role lead --org polisen",
-        highlight=False,
-        soft_wrap=True,
-    )
+    Console().print(table)
+
+
+def _accounts(url: str) -> None:
+    with transaction(url, actor=DEMO_ACTOR, purpose="demo accounts") as session:
+        ensure_demo_accounts(session)
+    table = Table(title=f"Demokonton / demo sign-ins (lösenord / password: {DEMO_PASSWORD})")
+    for column in ("Användare / user", "Roll / role", "Organisation", "Vem / who"):
+        table.add_column(column)
+    for a in DEMO_ACCOUNTS:
+        table.add_row(a.username, a.role, a.org, a.who)
+    Console().print(table)
 
 
 def register(app: typer.Typer) -> None:
