@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from shapely.geometry import Point  # noqa: E402
 
 import traffic.models  # noqa: E402, F401 - every table, so foreign-key column types resolve
-from traffic.checks.models import VehicleCheck  # noqa: E402
+from traffic.checks.models import VehicleCheck, has_remark  # noqa: E402
 from traffic.storage.db import make_engine  # noqa: E402
 from traffic.storage.indexes import spatial_indexes  # noqa: E402
 
@@ -94,6 +94,7 @@ def row_from(payload: dict[str, Any]) -> dict[str, Any]:
         "speed_limit_kmh": payload.get("speed_limit_kmh"),
         "speed_method": payload.get("speed_method"),
         "note": payload.get("note"),
+        "has_remark": has_remark(payload.get("outcomes") or []),
         "created_at": now,
         "updated_at": now,
         "version": 1,
