@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api import scheduler
 from api.dashboard.imports import router as import_router
@@ -13,6 +13,7 @@ from api.limits import BodySizeLimit
 from api.mapsweb import router as maps_router
 from api.ogc import ogc_router
 from api.pages import router as pages_router
+from api.params import no_nul_characters
 from api.routes import all_routers
 from api.security.install import install_security
 from api.settings import Settings, get_settings
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         lifespan=scheduler.lifespan,  # the scheduled retention purge, when configured
+        dependencies=[Depends(no_nul_characters)],
     )
     app.state.settings = settings
     add_exception_handlers(app)

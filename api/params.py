@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from fastapi import Request
+
 from traffic.errors import DomainError
 from traffic.timeutil import STOCKHOLM, YEARS, parse_period
 
@@ -92,3 +94,15 @@ def parse_period_param(text: str | None, *, field: str = "period") -> Interval:
     except DomainError as exc:
         raise BadParameter(exc.message, field=field) from exc
     return Interval(p.start, p.end)
+
+
+async def no_nul_characters(request: Request) -> None:
+    """Refuse U+0000 in the path or any query parameter (PostgreSQL text cannot hold it)."""
+    if "\x00" in request.url.path:
+        raise BadParameter(NUL_MESSAGE, field="path")
+    for name, value in request.query_params.multi_items():
+        if "\x00" in name or "\x00" in value:
+            raise BadParameter(NUL_MESSAGE, field=name.replace("\x00", "") or "query")
+
+
+NUL_MESSAGE = "must not contain NUL characters (U+0000)"

@@ -6,7 +6,16 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from traffic.timeutil import YEARS
@@ -67,9 +76,17 @@ Note = Annotated[str, Field(max_length=4000)]
 
 
 class Input(BaseModel):
-    """Input: unknown fields refused, text trimmed."""
+    """Input: unknown fields refused, text trimmed, no NUL characters (PostgreSQL text refuses them)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("must not contain NUL characters (U+0000)")
+        return value
 
 
 class ClientId(Input):

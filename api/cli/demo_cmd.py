@@ -72,10 +72,10 @@ def demo(
             field="TRAFIKTRYGG_PRODUCTION",
         )
     upgrade(engine_for(url))
-    if accounts:
-        _accounts(url)
     if if_empty and not reset and has_records(url):
         typer.echo("Data finns redan; demodata laddas inte / data exists; demo data not loaded")
+        if accounts:
+            _accounts(url)
         return
     started = time.perf_counter()
     with progress() as bar, transaction(url, actor=DEMO_ACTOR, purpose="demo data") as session:
@@ -96,6 +96,8 @@ def demo(
             pseudonym_secret=cfg.pseudonym_secret,
         )
     _summary(counts, seed, time.perf_counter() - started)
+    if accounts:
+        _accounts(url)
 
 
 def has_records(url: str) -> bool:

@@ -248,3 +248,20 @@ def test_openapi_declares_every_error_as_problem_json(api):
                 missing.append(f"{route.method} {route.path} {status}: {content}")
     assert not missing, "\n".join(missing)
     assert "HTTPValidationError" not in json.dumps(doc["paths"]["/api/v1/checks"])
+
+
+def test_nul_characters_are_refused_naming_the_field(api):
+    """PostgreSQL text cannot hold U+0000: a clear 400/422 naming the field, never a server error."""
+    res = api.user("lead").get("/api/v1/audit", params={"entity": "checks\x00"})
+    body = assert_problem(res, 400)
+    assert "entity" in res.text and "NUL" in body["detail"]
+    incident = {
+        "kind": "SPEEDING_CONCERN",
+        "source": "CITIZEN_DIALOGUE",
+        "description": "fort\x00kort",
+        "occurred_at": "2025-05-01T10:00:00Z",
+        "geometry": {"type": "Point", "coordinates": [15.13, 58.32]},
+    }
+    res = api.user("planner").post("/api/v1/incidents", json=incident)
+    assert_problem(res, 422)
+    assert "description" in res.text and "NUL" in res.text
