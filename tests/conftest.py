@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 from sqlalchemy.engine import make_url
 
 PG_URL_ENV = "TRAFIKTRYGG_TEST_PG_URL"
@@ -19,6 +20,12 @@ DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/trafiktrygg_test"
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+# CI runs the property tests with fixed examples: a red build must be reproducible, not luck.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if _in_ci():
+    settings.load_profile("ci")
 
 
 def missing_service(reason: str) -> None:

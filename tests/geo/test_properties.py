@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import shapely
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from shapely.geometry.base import BaseGeometry
 
@@ -94,6 +94,8 @@ def test_type_and_vertex_limits_give_geometry_or_geo_error(points, allowed, cap)
 @settings(max_examples=60, deadline=None)
 @given(st.lists(mjolby, min_size=2, max_size=8))
 def test_a_valid_geometry_round_trips_through_geojson(points):
+    # RFC 7946 output keeps 6 decimals (~0.1 m): vertices closer than that meet on the way out.
+    assume(len({(round(x, 6), round(y, 6)) for x, y in points}) == len(points))
     geom = outcome(
         lambda: validate_geometry(parse_geometry({"type": "LineString", "coordinates": points})), "geometry"
     )
