@@ -37,7 +37,7 @@ def _check_codes(session: Session, rows: dict[uuid.UUID, Row]) -> None:
         row.findings, row.outcomes = found[FINDING], found["outcome"]
 
 
-# Children a read schema needs besides the columns; models missing here and in PLAIN keep ORM.
+# Children a read schema needs besides the columns (findings and outcomes of a check).
 CHILDREN: dict[Any, Callable[[Session, dict[uuid.UUID, Row]], None]] = {VehicleCheck: _check_codes}
 ORM_ONLY = frozenset({Tally})  # its read schema converts child rows: not worth a second path
 
