@@ -10,8 +10,9 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import SessionDep
+from api.fastjson import FastJSONResponse
 from api.params import BadParameter, parse_bbox, parse_datetime, parse_period_param
-from api.serialize import as_feature, as_json
+from api.serialize import as_feature_page, as_json_page
 from geo.geojson import feature_collection
 from traffic.actors import Actor
 from traffic.errors import NotFound
@@ -112,12 +113,12 @@ def page_links(request: Request, page: Page, media_type: str) -> list[dict[str, 
 def render_page(request: Request, kind: str, page: Page, actor: Actor, geojson: bool) -> JSONResponse:
     """The page as JSON ``{items, numberMatched, numberReturned, links}`` or a FeatureCollection."""
     if geojson:
-        body = feature_collection(as_feature(kind, o, actor) for o in page.items)
+        body = feature_collection(as_feature_page(kind, page.items, actor))
         media = GEOJSON
     else:
-        body = {"items": [as_json(kind, o, actor) for o in page.items]}
+        body = {"items": as_json_page(kind, page.items, actor)}
         media = "application/json"
     body["numberMatched"] = page.number_matched
     body["numberReturned"] = len(page.items)
     body["links"] = page_links(request, page, media)
-    return JSONResponse(body, media_type=media)
+    return FastJSONResponse(body, media_type=media)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import reprlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -206,6 +206,23 @@ def geometry_to_geojson(geom: BaseGeometry, precision: int = 6) -> dict[str, Any
     rounded = shapely.transform(geom, lambda c: np.round(c, precision))
     # Orient after rounding: rounding a tiny ring could otherwise flip its winding.
     return _encode(_orient(rounded))
+
+
+def geometries_to_geojson(
+    geoms: Sequence[BaseGeometry | None], precision: int = 6
+) -> list[dict[str, Any] | None]:
+    """:func:`geometry_to_geojson` for many geometries; 2D points (most records) in one pass."""
+    arr = np.empty(len(geoms), dtype=object)
+    arr[:] = geoms
+    points = (shapely.get_type_id(arr) == 0) & ~shapely.is_empty(arr) & ~shapely.has_z(arr)
+    out: list[dict[str, Any] | None] = [
+        None if g is None or p else geometry_to_geojson(g, precision)
+        for g, p in zip(geoms, points, strict=True)
+    ]
+    coords = np.round(shapely.get_coordinates(arr[points]), precision).tolist()
+    for i, xy in zip(np.flatnonzero(points).tolist(), coords, strict=True):
+        out[i] = {"type": "Point", "coordinates": xy}
+    return out
 
 
 def feature(

@@ -6,8 +6,9 @@ bbox prefilter runs in SQL and shapely refines, before pagination, so pages stay
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,7 +24,7 @@ from traffic.incidents.models import Incident
 from traffic.measures.models import SafetyMeasure
 from traffic.operations.models import Operation
 from traffic.presence.models import PresenceSession
-from traffic.rows import load_rows, supports_rows
+from traffic.rows import load_rows, page_rows, supports_rows
 from traffic.storage.base import MetricPointMixin
 from traffic.tallies.models import Tally
 from traffic.visibility import CONDITIONS, Actor
@@ -183,14 +184,22 @@ def _conditions(kind: str, actor: Actor, flt: RecordFilter) -> list[ColumnElemen
     return conds
 
 
-def _order(kind: str, sort: str | None) -> list[Any]:
+def _sort_key(kind: str, sort: str | None) -> str:
+    key = sort or spec(kind).default_sort
+    if key.lstrip("-") not in spec(kind).sortable:
+        raise ValidationFailed(
+            f"cannot sort by {key.lstrip('-')!r}; valid: {', '.join(spec(kind).sortable)}", field="sort"
+        )
+    return key
+
+
+def _order(kind: str, sort: str | None, columns: Any = None) -> list[Any]:
+    """ORDER BY for ``sort``, over the model's columns or ``columns`` (a subquery's) by name."""
     s = spec(kind)
-    key = sort or s.default_sort
+    key = _sort_key(kind, sort)
     name = key.lstrip("-")
-    if name not in s.sortable:
-        raise ValidationFailed(f"cannot sort by {name!r}; valid: {', '.join(s.sortable)}", field="sort")
-    col = getattr(s.model, name)
-    return [col.desc().nulls_last() if key.startswith("-") else col.asc().nulls_last(), s.model.id]
+    col, ident = (getattr(s.model, name), s.model.id) if columns is None else (columns[name], columns["id"])
+    return [col.desc().nulls_last() if key.startswith("-") else col.asc().nulls_last(), ident]
 
 
 def matching_ids(session: Session, kind: str, actor: Actor, flt: RecordFilter, sort: str | None) -> Select:
@@ -218,11 +227,13 @@ def list_records(
     offset: int = 0,
     sort: str | None = None,
     rows: bool = False,
+    fields: Collection[str] | None = None,
 ) -> Page:
     """A page of visible records of ``kind`` matching ``flt``; ``limit`` is capped.
 
     ``rows=True`` gives read-only :mod:`traffic.rows` rows instead of ORM objects, for pages
-    that are only serialised (the API's lists): about twice as fast for 1,000 records.
+    that are only serialised (the API's lists), with only ``fields`` (a read schema's names)
+    loaded when given: several times faster for 1,000 records.
     """
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
@@ -230,15 +241,23 @@ def list_records(
     stmt = matching_ids(session, kind, actor, flt, sort)
     dialect = session.get_bind().dialect.name
     refine = [f for f in flt.spatial() if _needs_refine(f, s.model, dialect)]
+    as_rows = rows and supports_rows(s.model)
     if refine:
-        rows = session.execute(stmt.add_columns(s.model.geom)).all()
-        ids = [r[0] for r in rows if r[1] is not None and all(f.refine(r[1]) for f in refine)]
+        candidates = session.execute(stmt.add_columns(s.model.geom)).all()
+        ids = [r[0] for r in candidates if r[1] is not None and all(f.refine(r[1]) for f in refine)]
         total, page_ids = len(ids), ids[offset : offset + limit]
     else:
         total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+        if as_rows:
+            order = functools.partial(_order, kind, sort)
+            sort_keys = [_sort_key(kind, sort).lstrip("-")]
+            items = page_rows(
+                session, s.model, stmt, order, limit=limit, offset=offset, fields=fields, sort_keys=sort_keys
+            )
+            return Page(items, total, offset, limit)
         page_ids = list(session.scalars(stmt.limit(limit).offset(offset)))
-    if rows and supports_rows(s.model):
-        return Page(load_rows(session, s.model, page_ids), total, offset, limit)
+    if as_rows:
+        return Page(load_rows(session, s.model, page_ids, fields), total, offset, limit)
     return Page(_load(session, s.model, page_ids), total, offset, limit)
 
 

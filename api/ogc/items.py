@@ -14,13 +14,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from api.deps import SessionDep
+from api.fastjson import FastJSONResponse
 from api.listing import page_links
 from api.ogc.catalog import Collection
 from api.ogc.deps import CollectionDep, ReaderDep
 from api.ogc.documents import GEOJSON, JSON, link, now, url
 from api.ogc.params import ItemsQueryDep, OgcRoute, PlainQuery
 from api.ogc.responses import OGC_PROBLEMS
-from api.serialize import as_feature
+from api.serialize import as_feature, as_feature_page, read_fields
 from api.versions import etag
 from traffic.audit.hook import log_read
 from traffic.errors import NotFound
@@ -53,19 +54,28 @@ def items(
     q: ItemsQueryDep,
 ) -> JSONResponse:
     """A page of the features the caller may see, filtered by bbox and datetime, with a next link."""
-    page = list_records(session, coll.kind, actor, q.flt, limit=q.limit, offset=q.offset, rows=True)
+    page = list_records(
+        session,
+        coll.kind,
+        actor,
+        q.flt,
+        limit=q.limit,
+        offset=q.offset,
+        rows=True,
+        fields=read_fields(coll.kind),
+    )
     links = page_links(request, page, GEOJSON)
     links.append(_collection_link(request, coll))
     body = {
         "type": "FeatureCollection",
-        "features": [as_feature(coll.kind, o, actor) for o in page.items],
+        "features": as_feature_page(coll.kind, page.items, actor),
         "numberMatched": page.number_matched,
         "numberReturned": len(page.items),
         "timeStamp": now(),
         "links": links,
     }
     _log_reads(session, coll.kind, page.items)
-    return JSONResponse(body, media_type=GEOJSON)
+    return FastJSONResponse(body, media_type=GEOJSON)
 
 
 @router.get(

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from api.listing import ListQuery, render_page
-from api.serialize import as_feature, as_json
+from api.serialize import as_feature, as_json, read_fields
 from api.versions import check_if_match, etag
 from traffic.actors import Actor
 from traffic.audit.hook import log_read
@@ -41,7 +41,17 @@ def read_one(
 
 def list_kind(request: Request, session: Session, kind: str, actor: Actor, q: ListQuery) -> JSONResponse:
     """A page of visible records; reads of police records are logged with their ids."""
-    page = list_records(session, kind, actor, q.flt, limit=q.limit, offset=q.offset, sort=q.sort, rows=True)
+    page = list_records(
+        session,
+        kind,
+        actor,
+        q.flt,
+        limit=q.limit,
+        offset=q.offset,
+        sort=q.sort,
+        rows=True,
+        fields=read_fields(kind),
+    )
     if kind in POLICE_RECORD_KINDS and page.items:
         log_read(session, _entity(kind), [str(o.id) for o in page.items])
     return render_page(request, kind, page, actor, q.geojson)

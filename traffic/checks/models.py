@@ -40,6 +40,11 @@ class VehicleCheck(RecordMixin, OwnedMixin, MetricPointMixin, Base):
         Index(
             "ix_vehicle_checks_grid", "operation_id", "deleted_at", "sweref_e", "sweref_n", "has_remark"
         ).ddl_if(dialect="sqlite"),
+        # ... and counts a bbox page from this one, sorting only the page's ids (4x faster).
+        Index(
+            "ix_vehicle_checks_list", "operation_id", "deleted_at", "bbox_minx", "bbox_maxx", "bbox_miny",
+            "bbox_maxy", "checked_at", "id",
+        ).ddl_if(dialect="sqlite"),  # fmt: skip
     )
 
     operation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operations.id"), index=True)
