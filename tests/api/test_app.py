@@ -49,3 +49,15 @@ def test_unknown_route_is_problem_json(client):
     assert res.status_code == 404
     assert res.headers["content-type"].startswith("application/problem+json")
     assert res.json()["status"] == 404
+
+
+def test_start_up_freezes_the_loaded_heap(migrated_url: str) -> None:
+    """Full collections skip what start-up loaded (bench/api.py: they were the pages' p99)."""
+    import gc
+
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(Settings(database_url=migrated_url))):
+            assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
