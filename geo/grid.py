@@ -56,6 +56,30 @@ MAX_COVER_CELLS = 500_000
 KEY_SHIFT = 1 << 32
 
 
+# Records keep the packed key of their 100 m square as a generated column (database-computed,
+# so no writer can forget it): a map grouped by that column needs no per-row arithmetic, and an
+# index on it lets SQLite group in index order instead of sorting a million keys.
+BASE_CELL_M = 100.0
+BASE_KEY_SQL = (
+    "CAST(floor(sweref_e / 100.0) AS BIGINT) * 4294967296 + CAST(floor(sweref_n / 100.0) AS BIGINT)"
+)
+
+
+def base_factor(size_m: float) -> int | None:
+    """How many 100 m base cells span one side of a ``size_m`` square, if a whole number."""
+    factor = size_m / BASE_CELL_M
+    return int(factor) if factor >= 1 and factor == int(factor) else None
+
+
+def coarsen_keys(base_keys: Any, factor: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cell indices ``(i, j)`` of squares ``factor`` base cells wide, from packed base keys.
+
+    ``floor(floor(x) / f) == floor(x / f)`` for a whole ``f``: base cells nest in bigger squares.
+    """
+    i, j = unpack_keys(base_keys)
+    return i // factor, j // factor
+
+
 class InvalidGrid(GeoError):
     """A grid parameter (cell size, cell count) is out of range."""
 

@@ -61,7 +61,9 @@ from geo.grid import (
     Lattice,
     SquareGrid,
     aggregate,
+    base_factor,
     classify_cells,
+    coarsen_keys,
     covering_cells,
     make_cells,
     pack_keys,
@@ -119,9 +121,19 @@ def public_cells(cells: Sequence[Any], min_count: int = PublicRules().min_cell_s
 @dataclass(frozen=True)
 class _Scope:
     model: Any
-    where: ColumnElement[bool]
+    rules: ColumnElement[bool]  # visibility and filters, without "has metric coordinates"
     pending: list[SpatialFilter]  # spatial filters SQL only prefiltered (SQLite)
     public: bool
+
+    @property
+    def where(self) -> ColumnElement[bool]:
+        """The records to count: ``rules``, located in SWEREF 99 TM."""
+        return and_(self.rules, self.model.sweref_e.is_not(None), self.model.sweref_n.is_not(None))
+
+    @property
+    def where_keyed(self) -> ColumnElement[bool]:
+        """The same records, told by their stored 100 m key (all an index on it needs to read)."""
+        return and_(self.rules, self.model.grid_100m.is_not(None))
 
 
 def _is_public(actor: Actor) -> bool:
@@ -151,7 +163,7 @@ def _scope(
         where: ColumnElement[bool] = stmt.whereclause
     else:  # matching_ids grew a join: fall back to the always-correct subquery
         where = model.id.in_(stmt)
-    extra: list[ColumnElement[bool]] = [model.sweref_e.is_not(None), model.sweref_n.is_not(None)]
+    extra: list[ColumnElement[bool]] = []
     if public and kind == "checks":
         before = (now or utcnow()) - timedelta(days=(rules or PublicRules()).delay_days)
         completed = select(Operation.id).where(Operation.status == "COMPLETED")
@@ -191,20 +203,35 @@ def _without_jit(session: Session, run: Any) -> Any:
 def _group(session: Session, lat: Lattice, scope: _Scope, value: ColumnElement[Any] | None) -> np.ndarray:
     """Rows ``(i, j, count, value)`` of the occupied cells, grouped in SQL.
 
-    Grouped by the packed key ``i·2³² + j`` (:func:`geo.grid.pack_keys`): SQLite groups by
-    sorting, and one integer per record sorts about twice as fast as two (measured).
+    Squares of whole multiples of 100 m are grouped by the stored 100 m key (``grid_100m``)
+    and, when bigger, merged here; other lattices by the packed key ``i·2³² + j`` computed per
+    record (:func:`geo.grid.pack_keys`): SQLite groups by sorting, and one integer per record
+    sorts about twice as fast as two (measured).
     """
     m = scope.model
-    key = lat.sql_key(m.sweref_e, m.sweref_n, session.get_bind().dialect.name).label("k")
+    factor = base_factor(lat.size_m) if isinstance(lat, SquareGrid) else None
+    if factor is not None:
+        key: ColumnElement[Any] = m.grid_100m.label("k")
+        where = scope.where_keyed
+    else:
+        key = lat.sql_key(m.sweref_e, m.sweref_n, session.get_bind().dialect.name).label("k")
+        where = scope.where
     total = func.sum(value) if value is not None else func.count()
-    stmt = select(key, func.count(), total).where(scope.where).group_by(key)
+    stmt = select(key, func.count(), total).where(where).group_by(key)
     rows = _without_jit(session, lambda: session.execute(stmt).all())
     if not rows:
         return np.empty((0, 4))
-    i, j = unpack_keys(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+    keys = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     counts = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
     values = np.fromiter((float(r[2] or 0.0) for r in rows), dtype=np.float64, count=len(rows))
-    return np.column_stack([i, j, counts, values]).astype(np.float64)
+    if factor is None:
+        i, j = unpack_keys(keys)
+        return np.column_stack([i, j, counts, values]).astype(np.float64)
+    i, j = coarsen_keys(keys, factor)
+    merged, where = np.unique(pack_keys(i, j), return_inverse=True)
+    i, j = unpack_keys(merged)
+    sums = [np.bincount(where, weights=w, minlength=len(merged)) for w in (counts, values)]
+    return np.column_stack([i, j, *sums]).astype(np.float64)
 
 
 def _filter_region(f: SpatialFilter) -> tuple[BaseGeometry | None, float]:

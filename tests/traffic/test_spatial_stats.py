@@ -205,6 +205,33 @@ def test_checks_and_remarks_in_one_pass_equal_two_queries(demo: Session, who: st
     assert 0 < sum(c.count for c in remarks) < sum(c.count for c in checks)
 
 
+@pytest.mark.parametrize("who", ["lead", "public"])
+@pytest.mark.parametrize("kind", ["checks", "incidents"])
+def test_stored_100m_keys_group_as_the_per_record_keys(
+    demo: Session, who: str, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Squares of 100 m multiples come from ``grid_100m``; the result is the computed keys'."""
+    actor = actors(demo)[who]
+    zone = RecordFilter(within=zone_by_code(demo, "resecentrum_300m").geom)  # edge cells refined
+    cases = [(size, flt) for size in (100, 200, 500) for flt in (None, zone)]
+    stored = [ss.grid_counts(demo, kind, actor, flt, cell_m=size) for size, flt in cases]
+    monkeypatch.setattr(ss, "base_factor", lambda size_m: None)  # every record's key computed
+    computed = [ss.grid_counts(demo, kind, actor, flt, cell_m=size) for size, flt in cases]
+    assert stored == computed
+    assert all(stored[::2]), "each size must have occupied cells"
+    if who == "lead":  # merged, not lost (the public's small cells drop out at each size)
+        assert sum(c.count for c in stored[0]) == sum(c.count for c in stored[4])
+
+
+def test_the_stored_100m_key_is_the_cell_of_the_point(demo: Session) -> None:
+    rows = demo.execute(
+        select(VehicleCheck.sweref_e, VehicleCheck.sweref_n, VehicleCheck.grid_100m).limit(200)
+    )
+    e, n, key = np.array([tuple(r) for r in rows], dtype=object).T
+    i, j = np.floor(e.astype(float) / 100).astype(np.int64), np.floor(n.astype(float) / 100).astype(np.int64)
+    assert key.astype(np.int64).tolist() == (i * 2**32 + j).tolist()
+
+
 def test_bad_parameters_name_the_field(demo: Session) -> None:
     lead = actors(demo)["lead"]
     for kwargs, field in (({"cell_m": 0}, "cell_m"), ({"cell_m": "x"}, "cell_m")):

@@ -20,6 +20,7 @@ SKIP = frozenset(
         "bbox_maxy",
         "sweref_e",
         "sweref_n",
+        "grid_100m",
         "updated_at",
         "password_hash",
     }

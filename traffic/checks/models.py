@@ -42,9 +42,20 @@ class VehicleCheck(RecordMixin, OwnedMixin, MetricPointMixin, Base):
         ).ddl_if(dialect="sqlite"),
         # ... and counts a bbox page from this one, sorting only the page's ids (4x faster).
         Index(
-            "ix_vehicle_checks_list", "operation_id", "deleted_at", "bbox_minx", "bbox_maxx", "bbox_miny",
-            "bbox_maxy", "checked_at", "id",
+            "ix_vehicle_checks_list",
+            "operation_id",
+            "deleted_at",
+            "bbox_minx",
+            "bbox_maxx",
+            "bbox_miny",
+            "bbox_maxy",
+            "checked_at",
+            "id",
         ).ddl_if(dialect="sqlite"),  # fmt: skip
+        # ... and groups a map of checks in this index's order, instead of sorting every key.
+        Index(
+            "ix_vehicle_checks_cells", "grid_100m", "operation_id", "deleted_at", "has_remark", "checked_at"
+        ).ddl_if(dialect="sqlite"),
     )
 
     operation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operations.id"), index=True)

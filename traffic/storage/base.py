@@ -6,11 +6,12 @@ import uuid
 from datetime import UTC, datetime
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Float, ForeignKey, Integer, MetaData, Uuid
+from sqlalchemy import BigInteger, Computed, Float, ForeignKey, Integer, MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, validates
 
 from geo.crs import metric_xy
 from geo.dbtypes import Geometry, bbox_of
+from geo.grid import BASE_KEY_SQL
 from traffic.storage.types import UTCDateTime
 
 NAMING = {
@@ -36,9 +37,7 @@ class Base(DeclarativeBase):
 class RecordMixin:
     """Client-generatable UUID key, timestamps, optimistic version and soft delete."""
 
-    id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, primary_key=True, default=uuid.uuid4, sort_order=-100
-    )
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4, sort_order=-100)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
@@ -84,6 +83,10 @@ class MetricPointMixin(SpatialMixin):
 
     sweref_e: Mapped[float | None] = mapped_column(Float, default=None)
     sweref_n: Mapped[float | None] = mapped_column(Float, default=None)
+    # The packed key of the record's 100 m square (geo.grid.BASE_KEY_SQL), computed by the
+    # database. Stored; migration 0006 adds it VIRTUAL (and indexed) on SQLite, where ALTER
+    # TABLE cannot add a stored column.
+    grid_100m: Mapped[int | None] = mapped_column(BigInteger, Computed(BASE_KEY_SQL, persisted=True))
 
     @validates("geom")
     def _sync_bbox(self, _key: str, value: BaseGeometry | None) -> BaseGeometry | None:
