@@ -213,7 +213,8 @@ def matching_ids(session: Session, kind: str, actor: Actor, flt: RecordFilter, s
         dialect = session.get_bind().dialect.name
         from geo.spatial_sql import apply_filters
 
-        stmt = apply_filters(stmt, SpatialColumns.of(s.model), filters, dialect)
+        points = issubclass(s.model, MetricPointMixin)
+        stmt = apply_filters(stmt, SpatialColumns.of(s.model, points=points), filters, dialect)
     return stmt
 
 

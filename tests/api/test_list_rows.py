@@ -16,7 +16,7 @@ from traffic.rows import Row
 @pytest.fixture
 def records(session):  # noqa: ANN001, ANN201
     officer = make_actor(session)
-    op = make_operation(session, officer, note="intern anteckning")
+    op = make_operation(session, officer, note="intern anteckning, rader")
     make_check(session, op, officer, note="en anteckning", findings=["SPEED"], outcomes=["ORDNINGSBOT"])
     make_check(session, op, officer, geometry=point(15.14, 58.33))
     make_check(session, op, officer, findings=[], outcomes=["UTAN_ANMARKNING"])
@@ -43,8 +43,23 @@ def test_rows_serialise_like_orm_objects(session, records: Actor, kind: str, rol
 
 
 def test_check_rows_carry_codes_in_order(session, records: Actor) -> None:  # noqa: ANN001
-    op = session.scalars(select(Operation).where(Operation.note == "intern anteckning")).one()
+    op = session.scalars(select(Operation).where(Operation.note == "intern anteckning, rader")).one()
     mine = RecordFilter(equals={"operation_id": op.id})  # other tests' committed checks aside
     page = list_records(session, "checks", records, mine, limit=50, rows=True)
     codes = sorted((r.findings, r.outcomes) for r in page.items)
     assert codes == [([], ["UTAN_ANMARKNING"]), ([], ["UTAN_ANMARKNING"]), (["SPEED"], ["ORDNINGSBOT"])]
+
+
+def test_a_bbox_page_of_checks_keeps_points_on_its_edge(session) -> None:  # noqa: ANN001
+    """Points compare by their coordinates (bbox columns), boundary included, on both databases."""
+    officer = make_actor(session)
+    op = make_operation(session, officer, note="kanten")
+    box = (15.13, 58.32, 15.14, 58.33)
+    inside = [(15.13, 58.32), (15.14, 58.33), (15.135, 58.33), (15.13, 58.325)]  # corners and edges
+    outside = [(15.1299999, 58.325), (15.135, 58.3300001)]
+    made = {make_check(session, op, officer, geometry=point(*xy)).id: xy for xy in inside + outside}
+    session.flush()
+    mine = RecordFilter(bbox=box, equals={"operation_id": op.id})
+    page = list_records(session, "checks", officer, mine, limit=50, rows=True)
+    assert sorted(made[r.id] for r in page.items) == sorted(inside)
+    assert page.number_matched == len(inside)
