@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, String, cast, func, select, type_c
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
-from traffic.checks.models import FINDING, CheckCode, VehicleCheck
+from traffic.checks.models import FINDING, OUTCOME, CheckCode, VehicleCheck
 from traffic.tallies.models import Tally
 
 Row = SimpleNamespace
@@ -39,22 +39,22 @@ def _packed_codes(check_id: ColumnElement[Any]) -> ColumnElement[Any]:
     )
 
 
-def _unpack_codes(row: Row) -> None:
-    findings: list[str] = []
-    outcomes: list[str] = []
-    packed = row.__dict__.pop(_CODES)
-    if packed:
-        entries = [e.split(" ") for e in packed.split(",")]
-        if len(entries) > 1:
-            entries.sort(key=lambda e: (e[0], int(e[1])))
-        for kind, _, code in entries:
-            (findings if kind == FINDING else outcomes).append(code)
-    row.findings, row.outcomes = findings, outcomes
+def _unpack_codes(rows: list[Row]) -> None:
+    for row in rows:
+        found: dict[str, list[tuple[int, str]]] = {FINDING: [], OUTCOME: []}
+        packed = row.__dict__.pop(_CODES)
+        if packed:
+            for entry in packed.split(","):
+                kind, position, code = entry.split(" ")
+                found[kind].append((int(position), code))
+        row.findings = [code for _, code in sorted(found[FINDING])]
+        row.outcomes = [code for _, code in sorted(found[OUTCOME])]
 
 
 # Extra columns a read schema needs besides the model's own (given the record's id column),
-# and how to finish a row with them.
-CHILDREN: dict[Any, tuple[Callable[[ColumnElement[Any]], ColumnElement[Any]], Callable[[Row], None]]] = {
+# and how to finish the rows with them.
+ChildColumn = Callable[[ColumnElement[Any]], ColumnElement[Any]]
+CHILDREN: dict[Any, tuple[ChildColumn, Callable[[list[Row]], None]]] = {
     VehicleCheck: (_packed_codes, _unpack_codes)
 }
 ORM_ONLY = frozenset({Tally})  # its read schema converts child rows: not worth a second path
@@ -84,8 +84,7 @@ def _finish(model: Any, rows: list[Row]) -> list[Row]:
         for row, geom in zip(rows, shapely.set_srid(shapely.from_wkb(raw), 0), strict=True):
             row.geom = geom
     if model in CHILDREN:
-        for row in rows:
-            CHILDREN[model][1](row)
+        CHILDREN[model][1](rows)
     return rows
 
 
