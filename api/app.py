@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from api import scheduler
+from api.compression import CompressStatic
 from api.dashboard.imports import router as import_router
 from api.dashboard.routes import router as dashboard_router
 from api.errors import add_exception_handlers
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     add_exception_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(CompressStatic)
     app.include_router(pages_router)
     app.include_router(dashboard_router)
     app.include_router(import_router)
