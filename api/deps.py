@@ -14,8 +14,8 @@ from traffic.audit.hook import PENDING_READS
 from traffic.storage.db import writer
 
 
-def get_app_settings(request: Request) -> Settings:
-    """The settings the app was built with."""
+async def get_app_settings(request: Request) -> Settings:
+    """The settings the app was built with (async: no thread-pool hop for an attribute read)."""
     return request.app.state.settings
 
 

@@ -62,9 +62,9 @@ def visitor(request: Request, session: SessionDep) -> Actor:
 class PageRequires(Requires):
     """:class:`Requires` for pages and the health check: a bad credential reads as the public."""
 
-    def __call__(self, actor: Annotated[Actor, Depends(visitor)]) -> Actor:
+    async def __call__(self, actor: Annotated[Actor, Depends(visitor)]) -> Actor:
         """Return the actor if allowed."""
-        return super().__call__(actor)
+        return await super().__call__(actor)
 
 
 Anyone = Annotated[Actor, Depends(PageRequires("public"))]

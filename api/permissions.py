@@ -53,8 +53,11 @@ class Requires:
             raise KeyError(f"undeclared permission {permission!r}")
         self.permission = permission
 
-    def __call__(self, actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
-        """Return the actor if allowed; 401 for the public, 403 for other roles."""
+    async def __call__(self, actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+        """Return the actor if allowed; 401 for the public, 403 for other roles.
+
+        Async: a pure check, so FastAPI runs it on the event loop instead of a pool thread.
+        """
         if actor.role in PERMISSIONS[self.permission]:
             return actor
         if actor.role == "public":

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from traffic.orgs.models import AccessToken, User
 from traffic.storage.base import utcnow
@@ -42,8 +42,9 @@ def issue_token(
 
 
 def resolve_token(session: Session, raw: str) -> User | None:
-    """The active user behind a live token, or None."""
-    token = session.scalar(select(AccessToken).where(AccessToken.token_hash == _digest(raw)))
+    """The active user behind a live token, or None (one query: the user comes joined)."""
+    lookup = select(AccessToken).options(joinedload(AccessToken.user))
+    token = session.scalar(lookup.where(AccessToken.token_hash == _digest(raw)))
     if token is None or token.revoked_at is not None:
         return None
     if token.expires_at is not None and token.expires_at <= utcnow():
