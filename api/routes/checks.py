@@ -46,7 +46,9 @@ def writable_operation(session: Session, actor: Actor, operation_id: uuid.UUID) 
 
 def new_check(session: Session, actor: Actor, data: CheckCreate, pseudonym_secret: str) -> dict[str, Any]:
     """Create a check in an operation the caller may write to; the record as JSON."""
-    writable_operation(session, actor, data.operation_id)
+    # Held, not discarded: the session keeps loaded objects only while referenced, and
+    # create_check reads the same operation (from the identity map, not a second query).
+    _operation = writable_operation(session, actor, data.operation_id)
     check = create_check(session, actor=actor, data=data, pseudonym_secret=pseudonym_secret)
     return as_json(KIND, check, actor)
 

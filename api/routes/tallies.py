@@ -30,7 +30,7 @@ Writer = Annotated[Actor, Depends(Requires("tallies:write"))]
 
 def new_tally(session: Session, actor: Actor, data: TallyCreate) -> dict[str, Any]:
     """Create a tally in an operation the caller may write to; the record as JSON."""
-    writable_operation(session, actor, data.operation_id)
+    _operation = writable_operation(session, actor, data.operation_id)  # held: see new_check
     return as_json(KIND, create_tally(session, actor=actor, data=data), actor)
 
 
