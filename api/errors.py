@@ -75,6 +75,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
         (413, "Payload too large"),
         (422, "Invalid input"),
         (429, "Too many requests"),
+        (503, "Database busy: nothing was saved; retry after Retry-After seconds (same Idempotency-Key)"),
     ]
 }
 

@@ -16,7 +16,7 @@ from api.settings import Settings
 from tests.api.test_permissions_matrix import app_routes
 from tests.builders import point
 
-ERROR_STATUSES = ("400", "401", "403", "404", "409", "412", "413", "422", "429")
+ERROR_STATUSES = ("400", "401", "403", "404", "409", "412", "413", "422", "429", "503")
 OP = {"title": "Felkontroll", "focus": "A_TRAKTOR", "geometry": point()}
 ZONE_RING = [[15.1455, 58.3291], [15.1475, 58.3291], [15.1475, 58.3311], [15.1455, 58.3311]]
 ZONE_RING.append(ZONE_RING[0])
