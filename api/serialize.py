@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from geo.geojson import feature, geometries_to_geojson, geometry_to_geojson
+from geo.geojson import geometries_to_geojson
 from traffic.actors import Actor
 from traffic.checks.schemas import CheckRead
 from traffic.incidents.schemas import IncidentRead
@@ -43,28 +43,21 @@ def read_fields(kind: str) -> frozenset[str]:
 
 def properties(kind: str, obj: Any, actor: Actor) -> dict[str, Any]:
     """The record's fields as JSON values, minus what ``actor`` may not receive."""
-    data = READ_SCHEMAS[kind].model_validate(obj).model_dump(mode="json")
-    for name in hidden_fields(kind, actor, getattr(obj, "org_id", None)):
-        data.pop(name, None)
-    return data
+    return _many_properties(kind, [obj], actor)[0]
 
 
 def as_json(kind: str, obj: Any, actor: Actor) -> dict[str, Any]:
     """A record as plain JSON, geometry (if any) as a GeoJSON geometry."""
-    data = properties(kind, obj, actor)
-    if hasattr(obj, "geom"):
-        data["geometry"] = geometry_to_geojson(obj.geom) if obj.geom is not None else None
-    return data
+    return as_json_page(kind, [obj], actor)[0]
 
 
 def as_feature(kind: str, obj: Any, actor: Actor) -> dict[str, Any]:
     """A record as a GeoJSON Feature (RFC 7946, 6 decimals)."""
-    props = properties(kind, obj, actor)
-    record_id = props.pop("id")
-    return feature(getattr(obj, "geom", None), props, id=record_id)
+    return as_feature_page(kind, [obj], actor)[0]
 
 
 def _many_properties(kind: str, objs: Sequence[Any], actor: Actor) -> list[dict[str, Any]]:
+    """Each record's fields as JSON values, minus what ``actor`` may not receive."""
     adapter = _PAGE_ADAPTERS[kind]
     data = adapter.dump_python(adapter.validate_python(objs, from_attributes=True), mode="json")
     hidden: dict[Any, frozenset[str]] = {}
